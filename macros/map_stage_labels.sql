@@ -1,0 +1,31 @@
+{#- Select every column of relation plus stage_key and is_stage_mapped, mapping its CRM label
+    through the crm_stage_labels seed: same entity_type, same label after normalize_label, and
+    source_system equal to the row's (already lowercased) source system, else '*' (any CRM).
+    An exact source-system match wins over '*'. An unmapped label keeps its row, with a null
+    stage_key and is_stage_mapped = false. The seed's key is tested unique, so the joins never
+    fan out. -#}
+{% macro map_stage_labels(relation, entity_type, source_system_column='source_system', label_column='stage_label') -%}
+    {%- set label_key = normalize_label(relation ~ '.' ~ label_column) -%}
+    select
+        {{ relation }}.*,
+        coalesce(exact_match.stage_key, any_crm_match.stage_key) as stage_key,
+        coalesce(exact_match.stage_key, any_crm_match.stage_key) is not null as is_stage_mapped
+    from {{ relation }}
+    left join {{ _stage_label_keys(entity_type) }} as exact_match
+        on exact_match.source_system = {{ relation }}.{{ source_system_column }}
+        and exact_match.label_key = {{ label_key }}
+    left join {{ _stage_label_keys(entity_type) }} as any_crm_match
+        on any_crm_match.source_system = '*'
+        and any_crm_match.label_key = {{ label_key }}
+{%- endmacro %}
+
+{% macro _stage_label_keys(entity_type) -%}
+    (
+        select
+            lower(trim(source_system)) as source_system,
+            {{ normalize_label('label') }} as label_key,
+            lower(trim(stage_key)) as stage_key
+        from {{ ref('crm_stage_labels') }}
+        where lower(trim(entity_type)) = '{{ entity_type }}'
+    )
+{%- endmacro %}

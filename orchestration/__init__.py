@@ -1,0 +1,1 @@
+"""Funnel warehouse orchestration: ingestion, dbt assets, CLI."""

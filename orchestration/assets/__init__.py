@@ -1,0 +1,1 @@
+"""Dagster assets: landing -> raw ingestion, and the dbt project."""

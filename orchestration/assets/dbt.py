@@ -1,0 +1,70 @@
+"""The dbt project as Dagster assets: models and seeds as assets, dbt tests as asset checks."""
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.assets.ingestion import progress_log
+from orchestration.assets.pools import WAREHOUSE_WRITER_POOL
+from orchestration.dbt_project import dbt_project, ensure_manifest
+from orchestration.resources import WarehousePaths
+
+
+class FunnelDbtTranslator(DagsterDbtTranslator):
+    """dbt sources become the raw ingestion assets; models are grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            # source crm.leads -> the ingestion asset raw/crm/leads
+            return dg.AssetKey(
+                ["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]]
+            )
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        # fqn = [project, layer, ...folders, name]
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    dagster_dbt_translator=translator,
+    project=dbt_project,
+    pool=WAREHOUSE_WRITER_POOL,
+)
+def funnel_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths
+) -> Iterator[Any]:
+    """``dbt build`` of the selected models, seeds and tests against the warehouse file."""
+    os.environ["FUNNEL_WAREHOUSE"] = paths.warehouse
+    built = checked = 0
+    for event in dbt.cli(["build"], context=context).stream():
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            built += 1
+            progress_log.info(f"[dbt] built {event_key(event)} ({built})")
+        elif isinstance(event, dg.AssetCheckResult):
+            checked += 1
+            if not event.passed:
+                progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
+        yield event
+    progress_log.info(f"[dbt] {built} models/seeds built, {checked} tests run")
+
+
+def event_key(event: dg.Output | dg.AssetMaterialization) -> str:
+    if isinstance(event, dg.AssetMaterialization):
+        return event.asset_key.to_user_string()
+    return event.output_name

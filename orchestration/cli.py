@@ -1,0 +1,171 @@
+"""``funnel``: generate sample data, build the warehouse, run the demo.
+
+funnel generate --leads 5000 --seed 7 --output data/landing
+funnel build [--landing DIR] [--warehouse FILE]
+funnel demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from orchestration import settings
+
+DEMO_LEADS = 2000
+
+
+def _progress(message: str) -> None:
+    print(message, flush=True)
+
+
+def _setup_progress_output() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    progress = logging.getLogger("funnel.progress")
+    progress.handlers[:] = [handler]
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
+def _dagster_home() -> Path:
+    """A persistent Dagster instance next to the warehouse, so `dagster dev` shows the runs."""
+    home = Path(
+        os.environ.get("DAGSTER_HOME") or settings.warehouse_path().parent / "dagster_home"
+    ).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copy(settings.PROJECT_DIR / "orchestration" / "dagster.yaml", config)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.sample_data import generate_landing, generate_next_night
+
+    output = Path(args.output).resolve() if args.output else settings.landing_dir()
+    if args.next_night:
+        summary = generate_next_night(output, progress=_progress)
+    else:
+        summary = generate_landing(
+            output,
+            leads=args.leads,
+            seed=args.seed,
+            start_date=date.fromisoformat(args.start_date),
+            days=args.days,
+            extracts=args.extracts,
+            progress=_progress,
+        )
+    total = sum(summary.rows.values())
+    print(f"wrote {len(summary.files)} files, {total:,} rows, to {output}")
+    return 0
+
+
+def run_build(landing: Path, warehouse: Path) -> bool:
+    """Ingest and dbt-build everything through Dagster; True when every step succeeded."""
+    settings.export_paths(landing, warehouse)
+    _dagster_home()
+    _setup_progress_output()
+    from orchestration.dbt_project import parse_project
+
+    _progress("parsing the dbt project ...")
+    parse_project()
+    import dagster as dg
+
+    from orchestration.definitions import all_assets, build_resources
+
+    _progress(f"building {warehouse} from {landing}")
+    result = dg.materialize(
+        all_assets,
+        resources=build_resources(),
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data:
+                _progress(f"FAILED {event.step_key}: {event.step_failure_data.error.message}")
+    return result.success
+
+
+def print_counts(warehouse: Path) -> None:
+    from orchestration.warehouse_summary import row_counts_by_layer
+
+    for layer, tables in row_counts_by_layer(warehouse).items():
+        print(f"\n{layer}:")
+        for table, rows in tables:
+            print(f"  {table:<48} {rows:>12,}")
+    print(f"\nwarehouse: {warehouse}")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    landing = Path(args.landing).resolve() if args.landing else settings.landing_dir()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
+    if not landing.is_dir():
+        print(f"error: landing folder {landing} does not exist", file=sys.stderr)
+        return 2
+    ok = run_build(landing, warehouse)
+    print_counts(warehouse)
+    print("build succeeded" if ok else "build FAILED (see above)")
+    return 0 if ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    landing = settings.landing_dir()
+    warehouse = settings.warehouse_path()
+    has_files = landing.is_dir() and any(p.is_file() for p in landing.rglob("*.csv*"))
+    if not has_files:
+        from orchestration.sample_data import generate_landing
+
+        _progress(f"landing folder is empty: generating {args.leads} sample leads in {landing}")
+        generate_landing(landing, leads=args.leads, seed=42, progress=_progress)
+    ok = run_build(landing, warehouse)
+    print_counts(warehouse)
+    print("demo build succeeded" if ok else "demo build FAILED (see above)")
+    return 0 if ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="funnel", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write deterministic sample landing files")
+    gen.add_argument("--leads", type=int, default=DEMO_LEADS, help="number of leads")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (same seed, same bytes)")
+    gen.add_argument("--start-date", default="2025-01-01", help="first day (YYYY-MM-DD)")
+    gen.add_argument("--days", type=int, default=365, help="number of days of history")
+    gen.add_argument("--extracts", type=int, default=4, help="delta extracts per entity")
+    gen.add_argument("--output", help="landing folder (default: FUNNEL_LANDING_DIR)")
+    gen.add_argument(
+        "--next-night",
+        action="store_true",
+        help="add one more night of deltas to an existing landing folder",
+    )
+    gen.set_defaults(func=cmd_generate)
+
+    build = sub.add_parser("build", help="ingest new landed files and dbt build everything")
+    build.add_argument("--landing", help="landing folder (default: FUNNEL_LANDING_DIR)")
+    build.add_argument("--warehouse", help="DuckDB file (default: FUNNEL_WAREHOUSE)")
+    build.set_defaults(func=cmd_build)
+
+    demo = sub.add_parser("demo", help="generate sample data if needed, build, print counts")
+    demo.add_argument("--leads", type=int, default=DEMO_LEADS, help="leads to generate")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings.quiet_telemetry()
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

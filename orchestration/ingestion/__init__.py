@@ -1,0 +1,1 @@
+"""Landing files -> ``raw`` schema: discovery, validation, loading, manifest and rejects."""

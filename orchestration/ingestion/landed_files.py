@@ -1,0 +1,67 @@
+"""Finding landed files and identifying them by content."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.landing_contract import ENTITY_BY_PATH, LANDED_SUFFIXES, Entity
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    entity: Entity
+    path: Path
+    #: path relative to the landing folder, with forward slashes (stable across machines)
+    relative_path: str
+
+    @property
+    def format(self) -> str:
+        return "parquet" if self.path.name.endswith(".parquet") else "csv"
+
+    @property
+    def is_gzip(self) -> bool:
+        return self.path.name.endswith(".gz")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_landed_file_name(name: str) -> bool:
+    return not name.startswith((".", "_")) and name.endswith(LANDED_SUFFIXES)
+
+
+def discover(landing_dir: Path, entity: Entity) -> list[LandedFile]:
+    """Every landed file of one entity, in a stable order (by relative path)."""
+    folder = landing_dir / entity.source / entity.name
+    if not folder.is_dir():
+        return []
+    found = [
+        LandedFile(entity, p, p.relative_to(landing_dir).as_posix())
+        for p in folder.rglob("*")
+        if p.is_file() and is_landed_file_name(p.name)
+    ]
+    return sorted(found, key=lambda f: f.relative_path)
+
+
+def unknown_entity_folders(landing_dir: Path) -> list[str]:
+    """``<source>/<entity>`` folders holding files that no contract entity claims."""
+    unknown = []
+    if not landing_dir.is_dir():
+        return unknown
+    for source in sorted(p for p in landing_dir.iterdir() if p.is_dir()):
+        for entity in sorted(p for p in source.iterdir() if p.is_dir()):
+            key = f"{source.name}/{entity.name}"
+            if key not in ENTITY_BY_PATH and any(
+                is_landed_file_name(p.name) for p in entity.rglob("*")
+            ):
+                unknown.append(key)
+    return unknown

@@ -1,0 +1,94 @@
+"""DDL of the ``raw`` schema: one append-only table per landed entity, plus bookkeeping.
+
+Every raw table has the entity's contract columns (typed), any extra columns a file brought
+(as text, added when first seen), and four lineage columns:
+
+- ``_file_hash``: sha256 of the landed file's bytes (the manifest key)
+- ``_source_file``: the file's path relative to the landing folder
+- ``_source_line``: the line the record starts on (header = line 1; records are counted,
+  so a record with an embedded newline advances the count by one)
+- ``_loaded_at``: when the row was loaded (UTC)
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.landing_contract import DUCKDB_TYPES, Entity
+
+RAW_SCHEMA = "raw"
+MANIFEST_TABLE = f"{RAW_SCHEMA}._load_manifest"
+REJECTS_TABLE = f"{RAW_SCHEMA}._rejected_rows"
+
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_file_hash", "varchar"),
+    ("_source_file", "varchar"),
+    ("_source_line", "bigint"),
+    ("_loaded_at", "timestamp"),
+)
+
+
+def qualified(entity: Entity) -> str:
+    return f"{RAW_SCHEMA}.{entity.raw_table}"
+
+
+def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, the load manifest and the rejects table if missing."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"""
+        create table if not exists {MANIFEST_TABLE} (
+            file_hash varchar primary key,
+            entity varchar not null,
+            source_file varchar not null,
+            file_bytes bigint not null,
+            status varchar not null,          -- loaded | rejected
+            rows_in bigint not null,          -- data lines in the file (header excluded)
+            rows_loaded bigint not null,
+            rows_rejected bigint not null,    -- lines recorded in the rejects table
+            continuation_lines bigint not null, -- extra lines of loaded multi-line records
+            message varchar,                  -- why a whole file was rejected
+            loaded_at timestamp not null
+        )
+        """
+    )
+    con.execute(
+        f"""
+        create table if not exists {REJECTS_TABLE} (
+            file_hash varchar not null,
+            entity varchar not null,
+            source_file varchar not null,
+            line bigint,                      -- line of the record (header = 1)
+            lines_spanned bigint not null,    -- physical lines the rejected text covers
+            column_name varchar,
+            reason varchar not null,
+            raw_text varchar,
+            rejected_at timestamp not null
+        )
+        """
+    )
+
+
+def create_raw_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Create the entity's raw table (contract columns + lineage) if it does not exist."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    cols = [f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in entity.columns]
+    cols += [f"{name} {type_}" for name, type_ in LINEAGE_COLUMNS]
+    con.execute(f"create table if not exists {qualified(entity)} ({', '.join(cols)})")
+
+
+def existing_columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [RAW_SCHEMA, entity.raw_table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def add_extra_columns(con: duckdb.DuckDBPyConnection, entity: Entity, names: list[str]) -> None:
+    """Add text columns for extra file columns not yet in the raw table."""
+    have = set(existing_columns(con, entity))
+    for name in names:
+        if name not in have:
+            con.execute(f'alter table {qualified(entity)} add column "{name}" varchar')
