@@ -67,9 +67,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_build(landing: Path, warehouse: Path) -> bool:
+def run_build(landing: Path, warehouse: Path, serving: Path | None = None) -> bool:
     """Ingest and dbt-build everything through Dagster; True when every step succeeded."""
     settings.export_paths(landing, warehouse)
+    if serving is not None:
+        os.environ["FUNNEL_SERVING_DIR"] = str(serving.resolve())
     _dagster_home()
     _setup_progress_output()
     from orchestration.dbt_project import parse_project
@@ -111,8 +113,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not landing.is_dir():
         print(f"error: landing folder {landing} does not exist", file=sys.stderr)
         return 2
-    ok = run_build(landing, warehouse)
+    serving = Path(args.serving).resolve() if args.serving else None
+    ok = run_build(landing, warehouse, serving)
     print_counts(warehouse)
+    print(f"serving file: {(serving or settings.serving_dir()) / 'funnel.duckdb'}")
     print("build succeeded" if ok else "build FAILED (see above)")
     return 0 if ok else 1
 
@@ -128,6 +132,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         generate_landing(landing, leads=args.leads, seed=42, progress=_progress)
     ok = run_build(landing, warehouse)
     print_counts(warehouse)
+    print(f"serving file: {settings.serving_dir() / 'funnel.duckdb'}")
     print("demo build succeeded" if ok else "demo build FAILED (see above)")
     return 0 if ok else 1
 
@@ -153,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="ingest new landed files and dbt build everything")
     build.add_argument("--landing", help="landing folder (default: FUNNEL_LANDING_DIR)")
     build.add_argument("--warehouse", help="DuckDB file (default: FUNNEL_WAREHOUSE)")
+    build.add_argument("--serving", help="serving folder (default: FUNNEL_SERVING_DIR)")
     build.set_defaults(func=cmd_build)
 
     demo = sub.add_parser("demo", help="generate sample data if needed, build, print counts")

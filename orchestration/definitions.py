@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import funnel_dbt_assets
 from orchestration.assets.ingestion import raw_assets
+from orchestration.assets.serving import serving_file
 from orchestration.dbt_project import dbt_executable, dbt_project
 from orchestration.resources import WarehousePaths
 from orchestration.schedules import landing_folder_sensor, nightly_build, nightly_schedule
@@ -14,7 +15,7 @@ from orchestration.settings import quiet_telemetry
 
 quiet_telemetry()
 
-all_assets: list[dg.AssetsDefinition] = [*raw_assets, funnel_dbt_assets]
+all_assets: list[dg.AssetsDefinition] = [*raw_assets, funnel_dbt_assets, serving_file]
 
 
 def build_resources() -> dict[str, object]:

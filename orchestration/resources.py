@@ -12,9 +12,12 @@ class WarehousePaths(dg.ConfigurableResource):
 
     landing_dir: str
     warehouse: str
+    serving_dir: str
 
     @classmethod
     def from_environment(cls) -> WarehousePaths:
         return cls(
-            landing_dir=str(settings.landing_dir()), warehouse=str(settings.warehouse_path())
+            landing_dir=str(settings.landing_dir()),
+            warehouse=str(settings.warehouse_path()),
+            serving_dir=str(settings.serving_dir()),
         )

@@ -33,3 +33,69 @@ def write_landed(landing: Path, entity_path: str, name: str, text: str | bytes) 
     else:
         target.write_text(text, encoding="utf-8")
     return target
+
+
+# -- a whole build of a generated sample, shared by the end-to-end and oracle tests ----------
+
+SAMPLE_LEADS = 1500
+SAMPLE_SEED = 7
+
+
+class SampleBuild:
+    """A generated landing folder and the warehouse that one full Dagster run built from it."""
+
+    def __init__(self, landing: Path, warehouse: Path, result: object) -> None:
+        self.landing = landing
+        self.warehouse = warehouse
+        self.result = result
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        import duckdb
+
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def materialize_everything(landing: Path, warehouse: Path, raise_on_error: bool = False):
+    """Run every asset (ingestion, seeds, models, dbt tests as checks) in-process."""
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt_project import dbt_executable, dbt_project
+    from orchestration.definitions import all_assets
+    from orchestration.resources import WarehousePaths
+
+    os.environ["FUNNEL_WAREHOUSE"] = str(warehouse)
+    return dg.materialize(
+        all_assets,
+        resources={
+            "paths": WarehousePaths(
+                landing_dir=str(landing),
+                warehouse=str(warehouse),
+                serving_dir=str(warehouse.parent.parent / "serving"),
+            ),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=raise_on_error,
+    )
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """Parse the dbt project once per test session (the models may have changed)."""
+    from orchestration.dbt_project import parse_project
+
+    return parse_project()
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SampleBuild:
+    from orchestration.sample_data import generate_landing
+
+    root = tmp_path_factory.mktemp("sample_build")
+    landing = root / "landing"
+    warehouse = root / "warehouse" / "funnel.duckdb"
+    generate_landing(landing, leads=SAMPLE_LEADS, seed=SAMPLE_SEED)
+    result = materialize_everything(landing, warehouse)
+    return SampleBuild(landing, warehouse, result)

@@ -112,7 +112,9 @@ def test_missing_required_column_fails_the_asset_naming_it_while_others_load(
 ) -> None:
     write_landed(landing, "crm/owners", "owners.csv", "owner_id,name\nO1,Anna\n")
     write_landed(landing, "crm/deals", "deals.csv", GOOD_DEALS)
-    paths = WarehousePaths(landing_dir=str(landing), warehouse=str(warehouse))
+    paths = WarehousePaths(
+        landing_dir=str(landing), warehouse=str(warehouse), serving_dir=str(landing.parent / "s")
+    )
 
     result = dg.materialize(
         raw_assets,

@@ -1,0 +1,87 @@
+"""The serving file: built aside, swapped in atomically, old readers undisturbed, versions kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.publishing.serving_file import (
+    SERVING_NAME,
+    current_serving_version,
+    publish,
+)
+
+
+def _build_warehouse(path: Path, rows: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute("create schema if not exists staging")
+        con.execute(f"create or replace table marts.fct_x as select range as id from range({rows})")
+        con.execute("create or replace table staging.secret as select 'a@b.c' as email")
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "manifest.json"
+    node = {
+        "resource_type": "model",
+        "name": "fct_x",
+        "description": "One row per x.",
+        "columns": {"id": {"description": "The x's id."}},
+    }
+    path.write_text(json.dumps({"nodes": {"model.p.fct_x": node}}), encoding="utf-8")
+    return path
+
+
+def test_publishes_marts_only_with_docs(tmp_path: Path, manifest: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    _build_warehouse(warehouse, 3)
+    publication = publish(warehouse, tmp_path / "serving", manifest_path=manifest)
+
+    assert publication.tables == {"marts.fct_x": 3}
+    with duckdb.connect(str(publication.path), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_x").fetchone() == (3,)
+        schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()}
+        assert "staging" not in schemas
+        comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'fct_x'"
+        ).fetchone()
+        assert comment == ("One row per x.",)
+        column_comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'fct_x'"
+        ).fetchone()
+        assert column_comment == ("The x's id.",)
+    assert current_serving_version(tmp_path / "serving") == publication.version
+
+
+def test_old_reader_keeps_its_version_and_old_versions_are_pruned(tmp_path: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    _build_warehouse(warehouse, 1)
+    publish(warehouse, serving)
+    reader = duckdb.connect(str(serving / SERVING_NAME), read_only=True)
+    try:
+        for rows in range(2, 9):
+            _build_warehouse(warehouse, rows)
+            publish(warehouse, serving, keep=3)
+        # the reader opened version 1 and still sees it; a new reader sees the last build
+        assert reader.execute("select count(*) from marts.fct_x").fetchone() == (1,)
+    finally:
+        reader.close()
+    with duckdb.connect(str(serving / SERVING_NAME), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_x").fetchone() == (8,)
+    assert len(list((serving / "versions").glob("funnel-*.duckdb"))) == 3
+    assert not list(serving.glob(".*swap")) and not list(serving.glob("versions/.building-*"))
+
+
+def test_serving_file_is_readable_by_older_duckdb_storage(tmp_path: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    _build_warehouse(warehouse, 2)
+    publication = publish(warehouse, tmp_path / "serving")
+    # byte 12 of a DuckDB file header is its storage version number; 64 = v1.0.0
+    header = publication.path.read_bytes()[:16]
+    assert header[8:12] == b"DUCK" and header[12] == 64
