@@ -24,7 +24,7 @@
     {%- set flags_arg = ", " ~ flags if flags else "" -%}
     nullif(
         regexp_replace(
-            regexp_replace(lower(trim({{ column_name }})), '^[a-z][a-z0-9+.-]*://', ''{{ flags_arg }}),
+            regexp_replace(lower({{ trim_whitespace(column_name) }}), '^[a-z][a-z0-9+.-]*://', ''{{ flags_arg }}),
             '^www[.]|[/?#:].*$',
             ''{{ flags_arg }}
         ),

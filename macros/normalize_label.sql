@@ -4,7 +4,7 @@
 {%- endmacro %}
 
 {% macro default__normalize_label(column_name) -%}
-    nullif(lower(trim({{ column_name }})), '')
+    nullif(lower({{ trim_whitespace(column_name) }}), '')
 {%- endmacro %}
 
 {#- DuckDB: also NFC-normalise (a label typed as "e" + combining accent matches the

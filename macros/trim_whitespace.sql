@@ -1,0 +1,17 @@
+{#- Strip leading and trailing whitespace: spaces everywhere, and on DuckDB and Postgres also
+    tabs, carriage returns, newlines and no-break spaces, which a plain trim() keeps there. -#}
+{% macro trim_whitespace(column_name) -%}
+    {{ return(adapter.dispatch('trim_whitespace', 'funnel_warehouse')(column_name)) }}
+{%- endmacro %}
+
+{% macro default__trim_whitespace(column_name) -%}
+    trim({{ column_name }})
+{%- endmacro %}
+
+{% macro duckdb__trim_whitespace(column_name) -%}
+    trim({{ column_name }}, ' ' || chr(9) || chr(10) || chr(13) || chr(160))
+{%- endmacro %}
+
+{% macro postgres__trim_whitespace(column_name) -%}
+    btrim({{ column_name }}, ' ' || chr(9) || chr(10) || chr(13) || chr(160))
+{%- endmacro %}
