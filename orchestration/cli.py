@@ -90,10 +90,12 @@ def run_build(landing: Path, warehouse: Path, serving: Path | None = None) -> bo
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data:
-                _progress(f"FAILED {event.step_key}: {event.step_failure_data.error.message}")
+    from orchestration.run_summary import summarize
+
+    summary = summarize(result)
+    _progress("\nrun summary:")
+    for line in summary.lines():
+        _progress(f"  {line}")
     return result.success
 
 
