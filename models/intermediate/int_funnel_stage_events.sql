@@ -1,0 +1,265 @@
+with
+
+stg_crm__leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
+stg_crm__lead_status_changes as (
+
+    select * from {{ ref('stg_crm__lead_status_changes') }}
+
+),
+
+stg_crm__deals as (
+
+    select * from {{ ref('stg_crm__deals') }}
+
+),
+
+stg_crm__deal_stage_changes as (
+
+    select * from {{ ref('stg_crm__deal_stage_changes') }}
+
+),
+
+funnel_stages as (
+
+    select * from {{ ref('funnel_stages') }}
+
+),
+
+rank_entry_stages as (
+
+    select
+        entity_type,
+        min(stage_order) as entry_stage_order
+
+    from funnel_stages
+    where stage_order is not null
+    group by entity_type
+
+),
+
+find_entry_stages as (
+
+    select
+        rank_entry_stages.entity_type,
+        funnel_stages.stage_key as entry_stage_key,
+        rank_entry_stages.entry_stage_order
+
+    from rank_entry_stages
+    inner join funnel_stages
+        on funnel_stages.entity_type = rank_entry_stages.entity_type
+        and funnel_stages.stage_order = rank_entry_stages.entry_stage_order
+
+),
+
+list_records as (
+
+    select
+        'lead' as entity_type,
+        lead_id as entity_id,
+        'lead' as funnel_entity_type,
+        lead_id as funnel_entity_id,
+        source_system,
+        created_at
+
+    from stg_crm__leads
+
+    union all
+
+    select
+        'deal' as entity_type,
+        stg_crm__deals.deal_id as entity_id,
+        case when stg_crm__leads.lead_id is null then 'deal' else 'lead' end as funnel_entity_type,
+        coalesce(stg_crm__leads.lead_id, stg_crm__deals.deal_id) as funnel_entity_id,
+        stg_crm__deals.source_system,
+        stg_crm__deals.created_at
+
+    from stg_crm__deals
+    left join stg_crm__leads
+        on stg_crm__deals.lead_id = stg_crm__leads.lead_id
+    where not stg_crm__deals.is_deleted
+
+),
+
+collect_stage_changes as (
+
+    select
+        lead_status_change_id as stage_event_id,
+        'lead' as entity_type,
+        lead_id as entity_id,
+        source_system,
+        status_label as stage_label,
+        stage_key,
+        is_stage_mapped,
+        changed_at,
+        source_file,
+        source_line
+
+    from stg_crm__lead_status_changes
+
+    union all
+
+    select
+        deal_stage_change_id as stage_event_id,
+        'deal' as entity_type,
+        deal_id as entity_id,
+        source_system,
+        stage_label,
+        stage_key,
+        is_stage_mapped,
+        changed_at,
+        source_file,
+        source_line
+
+    from stg_crm__deal_stage_changes
+
+),
+
+attach_changes_to_records as (
+
+    select
+        collect_stage_changes.stage_event_id,
+        list_records.entity_type,
+        list_records.entity_id,
+        list_records.funnel_entity_type,
+        list_records.funnel_entity_id,
+        'stage_change' as event_type,
+        collect_stage_changes.source_system,
+        collect_stage_changes.stage_label,
+        collect_stage_changes.stage_key,
+        collect_stage_changes.is_stage_mapped,
+        collect_stage_changes.source_file,
+        collect_stage_changes.source_line,
+        collect_stage_changes.changed_at < list_records.created_at as is_before_entity_created,
+        list_records.created_at as entity_created_at,
+        collect_stage_changes.changed_at as recorded_changed_at,
+        case
+            when collect_stage_changes.changed_at < list_records.created_at
+                then list_records.created_at
+            else collect_stage_changes.changed_at
+        end as changed_at
+
+    from collect_stage_changes
+    inner join list_records
+        on collect_stage_changes.entity_type = list_records.entity_type
+        and collect_stage_changes.entity_id = list_records.entity_id
+
+),
+
+find_records_created_in_a_stage as (
+
+    select distinct
+        attach_changes_to_records.entity_type,
+        attach_changes_to_records.entity_id
+
+    from attach_changes_to_records
+    inner join funnel_stages
+        on attach_changes_to_records.stage_key = funnel_stages.stage_key
+    where attach_changes_to_records.is_stage_mapped
+        and funnel_stages.stage_order is not null
+        and attach_changes_to_records.recorded_changed_at <= attach_changes_to_records.entity_created_at
+
+),
+
+add_creation_events as (
+
+    select
+        {{ surrogate_key(["'created'", 'list_records.entity_type', 'list_records.entity_id']) }} as stage_event_id,
+        list_records.entity_type,
+        list_records.entity_id,
+        list_records.funnel_entity_type,
+        list_records.funnel_entity_id,
+        'created' as event_type,
+        list_records.source_system,
+        cast(null as {{ dbt.type_string() }}) as stage_label,
+        find_entry_stages.entry_stage_key as stage_key,
+        true as is_stage_mapped,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_line,
+        false as is_before_entity_created,
+        list_records.created_at as entity_created_at,
+        list_records.created_at as recorded_changed_at,
+        list_records.created_at as changed_at
+
+    from list_records
+    inner join find_entry_stages
+        on list_records.entity_type = find_entry_stages.entity_type
+    left join find_records_created_in_a_stage
+        on list_records.entity_type = find_records_created_in_a_stage.entity_type
+        and list_records.entity_id = find_records_created_in_a_stage.entity_id
+    where find_records_created_in_a_stage.entity_id is null
+
+),
+
+union_events as (
+
+    select * from add_creation_events
+
+    union all
+
+    select * from attach_changes_to_records
+
+),
+
+describe_stages as (
+
+    select
+        union_events.*,
+        funnel_stages.stage_order,
+        coalesce(funnel_stages.is_terminal, false) as is_terminal_stage,
+        coalesce(funnel_stages.is_won, false) as is_won_stage,
+        funnel_stages.stage_key is not null as is_configured_stage,
+        find_entry_stages.entry_stage_order as entity_entry_stage_order
+
+    from union_events
+    left join funnel_stages
+        on union_events.stage_key = funnel_stages.stage_key
+    left join find_entry_stages
+        on union_events.entity_type = find_entry_stages.entity_type
+
+),
+
+sequence_events as (
+
+    select
+        stage_event_id,
+        entity_type,
+        entity_id,
+        funnel_entity_type,
+        funnel_entity_id,
+        row_number() over (
+            partition by entity_type, entity_id
+            order by
+                changed_at,
+                case when event_type = 'created' then 0 else 1 end,
+                recorded_changed_at,
+                case when stage_order is null then 1 else 0 end,
+                stage_order,
+                stage_event_id
+        ) as event_sequence,
+        event_type,
+        source_system,
+        stage_label,
+        stage_key,
+        stage_order,
+        entity_entry_stage_order,
+        source_file,
+        source_line,
+        is_stage_mapped,
+        is_configured_stage,
+        is_terminal_stage,
+        is_won_stage,
+        is_before_entity_created,
+        entity_created_at,
+        recorded_changed_at,
+        changed_at
+
+    from describe_stages
+
+)
+
+select * from sequence_events
