@@ -30,12 +30,12 @@
 
 
 {#- The build's "now" as a UTC timestamp: the end of var('as_of_date') (midnight after it)
-    when that var is set, else the current time. Ages and durations of open spells are
-    measured up to it. -#}
+    when that var is set, else the end of the current UTC day. Ages and durations of open
+    spells are measured up to it, so two builds on the same day give identical marts. -#}
 {% macro as_of_timestamp() -%}
     {%- set as_of = var('as_of_date', none) -%}
     {%- if as_of is none or (as_of | string | trim) in ('', 'none', 'None', 'null') -%}
-        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+        cast({{ dbt.dateadd('day', 1, 'cast(' ~ dbt.current_timestamp() ~ ' as date)') }} as {{ dbt.type_timestamp() }})
     {%- else -%}
         cast({{ dbt.dateadd('day', 1, "cast('" ~ (as_of | string | trim) ~ "' as date)") }} as {{ dbt.type_timestamp() }})
     {%- endif -%}

@@ -81,12 +81,17 @@ def run_build(landing: Path, warehouse: Path, serving: Path | None = None) -> bo
     import dagster as dg
 
     from orchestration.definitions import all_assets, build_resources
+    from orchestration.interrupted_runs import ensure_no_other_writer, fail_interrupted_runs
 
+    ensure_no_other_writer(warehouse)
+    instance = dg.DagsterInstance.get()
+    for run_id in fail_interrupted_runs(instance):
+        _progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
     _progress(f"building {warehouse} from {landing}")
     result = dg.materialize(
         all_assets,
         resources=build_resources(),
-        instance=dg.DagsterInstance.get(),
+        instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
@@ -116,7 +121,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"error: landing folder {landing} does not exist", file=sys.stderr)
         return 2
     serving = Path(args.serving).resolve() if args.serving else None
-    ok = run_build(landing, warehouse, serving)
+    from orchestration.interrupted_runs import WarehouseBusy
+
+    try:
+        ok = run_build(landing, warehouse, serving)
+    except WarehouseBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 3
     print_counts(warehouse)
     print(f"serving file: {(serving or settings.serving_dir()) / 'funnel.duckdb'}")
     print("build succeeded" if ok else "build FAILED (see above)")

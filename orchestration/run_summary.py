@@ -50,9 +50,7 @@ def summarize(result: ExecuteInProcessResult) -> RunSummary:
             if data.passed:
                 summary.checks_passed += 1
             else:
-                summary.checks_failed.append(
-                    f"{data.asset_key.to_user_string()}:{data.check_name}"
-                )
+                summary.checks_failed.append(f"{data.asset_key.to_user_string()}:{data.check_name}")
         if event.is_step_materialization:
             materialization = event.step_materialization_data.materialization
             metadata = dict(materialization.metadata)

@@ -14,7 +14,8 @@ def test_definitions_load(dbt_manifest: Path) -> None:
 
     repository = defs.get_repository_def()
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
-    assert "raw/crm/leads" in keys and "stg_crm__leads" in keys
+    assert "raw/crm/leads" in keys and "staging/stg_crm__leads" in keys
+    assert "marts/fct_funnel" in keys and "serving/funnel_duckdb" in keys
     assert defs.get_job_def("nightly_build") is not None
     assert defs.get_schedule_def("nightly_build_schedule") is not None
     assert defs.get_sensor_def("landing_folder_sensor") is not None
@@ -35,11 +36,11 @@ def test_materializing_everything_succeeds_with_every_dbt_test_passing(
     failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
     assert result.success, f"failed steps: {failed_steps}"
     checks = [
-        e.event_specific_data.check_result  # type: ignore[union-attr]
+        e.event_specific_data
         for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        if isinstance(e.event_specific_data, dg.AssetCheckEvaluation)
     ]
-    failed = [c.check_name for c in checks if not c.passed]
+    failed = [c.check_name for c in checks if not c.passed]  # type: ignore[union-attr]
     assert len(checks) > 20 and failed == []
 
 

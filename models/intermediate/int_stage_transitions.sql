@@ -1,3 +1,15 @@
+{%- set skipped_stage_count -%}
+    case
+        when is_entry and to_stage_order > entity_entry_stage_order
+            then to_stage_order - entity_entry_stage_order
+        when not is_entry
+            and not is_from_terminal_stage
+            and to_stage_order > from_stage_order
+            then to_stage_order - from_stage_order - 1
+        else 0
+    end
+{%- endset -%}
+
 with
 
 int_funnel_stage_events as (
@@ -86,15 +98,8 @@ flag_transitions as (
         to_stage_key,
         from_stage_order,
         to_stage_order,
-        case
-            when is_entry and to_stage_order > entity_entry_stage_order
-                then to_stage_order - entity_entry_stage_order
-            when not is_entry
-                and not is_from_terminal_stage
-                and to_stage_order > from_stage_order
-                then to_stage_order - from_stage_order - 1
-            else 0
-        end as skipped_stage_count,
+        {{ skipped_stage_count }} as skipped_stage_count,
+        {{ skipped_stage_count }} > 0 as is_skip,
         is_entry,
         coalesce(
             not is_entry
@@ -119,16 +124,6 @@ flag_transitions as (
 
     from classify_transitions
 
-),
-
-flag_skips as (
-
-    select
-        flag_transitions.*,
-        skipped_stage_count > 0 as is_skip
-
-    from flag_transitions
-
 )
 
-select * from flag_skips
+select * from flag_transitions

@@ -48,6 +48,11 @@ class EntityIngestReport:
         return sum(r.rows_rejected for r in self.results)
 
     @property
+    def row_reject_examples(self) -> list[str]:
+        """The first rejected rows of each loaded file, as "<file>: line <n>: <reason>"."""
+        return [m for r in self.results for m in r.reject_examples]
+
+    @property
     def rejected_file_messages(self) -> list[str]:
         return [r.message or r.relative_path for r in self.results if r.status == "rejected"]
 
@@ -100,6 +105,8 @@ def ingest_entity(
                     f"[{entity.path}] {number}/{len(files)} {landed.relative_path}: "
                     f"{result.rows_loaded} rows loaded, {result.rows_rejected} rejected"
                 )
+                for example in result.reject_examples:
+                    say(f"[{entity.path}]   rejected {example}")
             elif result.status == "rejected":
                 say(f"[{entity.path}] {number}/{len(files)} REJECTED {result.message}")
         report.accounting_problems = accounting_problems(con, entity)

@@ -4,7 +4,10 @@ A file is loaded at most once (the manifest is keyed by content hash). Every dat
 file ends up in exactly one place: a raw row, a row of ``raw._rejected_rows`` (with line and
 reason), or a continuation line of a loaded record whose quoted value spans several lines.
 The loader checks ``rows_in = rows_loaded + rows_rejected + continuation_lines`` before it
-commits and rejects the whole file if that does not hold.
+commits and rejects the whole file if that does not hold. Blank lines are not data lines.
+
+Line numbers (``_source_line``, the rejects' ``line``) are physical lines of the file as an
+editor shows them, header = line 1; a record spanning several lines is numbered by its first.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import duckdb
 
 from orchestration.ingestion.file_checks import (
     FileRejected,
+    LineScan,
     check_required_columns,
+    check_reserved_names,
     count_data_lines,
     inspect_csv,
 )
@@ -35,9 +40,17 @@ from orchestration.landing_contract import DUCKDB_TYPES, Column, Entity
 
 Status = Literal["loaded", "rejected", "skipped"]
 
+#: how many row rejects of a file are quoted in its result (all are in the rejects table)
+REJECT_EXAMPLES = 5
+
+# Temp tables of one file load; internal columns carry a prefix no landed column may use.
 _LANDED = "_landed_file"
 _PARSE_ERRORS = "_landed_parse_errors"
 _PARSE_SCANS = "_landed_parse_scans"
+_ERRORS = "_landed_errors"
+_BLANK = "_landed_blank_records"
+_MULTI = "_landed_multi_line_records"
+_LINE, _SPAN, _REASON, _REASON_COLUMN = "__line", "__span", "__reason", "__reason_column"
 
 _TYPE_WORDS = {
     "timestamp": "an ISO-8601 timestamp (YYYY-MM-DD[THH:MM:SS][+HH:MM])",
@@ -46,6 +59,17 @@ _TYPE_WORDS = {
     "integer": "a whole number",
     "boolean": "a boolean (true/false)",
 }
+_NUL_BYTE = "the value contains a NUL byte (0x00), which the landing contract does not allow"
+_NO_SEPARATORS = "the contract requires '.' as decimal point and no thousand separators"
+
+# Shapes of landed values (RE2, matched against the trimmed value).
+_PLAIN_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+_PLAIN_INTEGER = r"[+-]?\d+(\.0*)?"
+_COMMA_GROUPS = r"[+-]?\d{1,3},\d{3}"  # 1,000: a thousand separator or a decimal comma
+_DECIMAL_COMMA = r"[+-]?\d*,\d+"
+_THOUSANDS = "[+-]?\\d{1,3}([,.' _\u00a0\u202f]\\d{3})+([.,]\\d+)?"
+_ISO_DATE_START = r"\d{4}-\d{1,2}-\d{1,2}([T ].*)?"
+_DAY_MONTH_YEAR = r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}([T ].*)?"
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,8 @@ class FileLoadResult:
     rows_rejected: int = 0
     continuation_lines: int = 0
     message: str | None = None
+    #: the first row rejects as "<file>: line <n>: <reason>" (all are in raw._rejected_rows)
+    reject_examples: tuple[str, ...] = ()
 
 
 def _q(name: str) -> str:
@@ -78,26 +104,102 @@ def _typed(column: Column, source: str) -> str:
     return f"try_cast({value} as {DUCKDB_TYPES[column.type]})"
 
 
-def _problem(column: Column, source: str) -> str | None:
-    """SQL giving the reason a value of this column makes its row unloadable, else null."""
-    checks = []
-    if column.not_empty:
-        checks.append(
-            f"when nullif(trim({source}), '') is null "
-            f"then {_lit(f'{column.name} is empty but the contract requires a value')}"
+def _value_reason(column: Column, source: str, words: str) -> str:
+    """SQL text "<column>: value '<value>' <words>" (the value cut at 100 characters)."""
+    return (
+        f"{_lit(column.name + ': value ' + chr(39))} || left({source}, 100) || "
+        f"{_lit(chr(39) + ' ' + words)}"
+    )
+
+
+def _type_problem(column: Column, source: str) -> str:
+    """SQL giving why a non-empty value is not of the column's type, else null."""
+    value = f"trim({source})"
+    typed = _typed(column, source)
+    generic = _value_reason(column, source, "is not " + _TYPE_WORDS[column.type])
+
+    def shape(pattern: str) -> str:
+        return f"regexp_full_match({value}, {_lit(pattern)})"
+
+    if column.type in ("decimal", "integer"):
+        if column.type == "decimal":
+            plain, out_of_range = (
+                _PLAIN_DECIMAL,
+                "is out of range: decimal(38, 9) holds at most 29 digits before the decimal point",
+            )
+        else:
+            plain, out_of_range = (
+                _PLAIN_INTEGER,
+                "is out of range for a whole number (64-bit integer)",
+            )
+        whens = [
+            f"when {shape(plain)} and {typed} is null "
+            f"then {_value_reason(column, source, out_of_range)}",
+            f"when {shape(plain)} then null",
+            f"when {shape(_COMMA_GROUPS)} then "
+            + _value_reason(
+                column,
+                source,
+                f"has a ',' that is either a thousand separator or a decimal comma; "
+                f"{_NO_SEPARATORS}",
+            ),
+            f"when {shape(_DECIMAL_COMMA)} then "
+            + _value_reason(column, source, f"uses a decimal comma; {_NO_SEPARATORS}"),
+            f"when {shape(_THOUSANDS)} then "
+            + _value_reason(column, source, f"uses a thousand separator; {_NO_SEPARATORS}"),
+        ]
+        if column.type == "integer":
+            whens.append(
+                f"when {shape(_PLAIN_DECIMAL)} then "
+                + _value_reason(column, source, "is not a whole number")
+            )
+        return f"case {' '.join(whens)} else {generic} end"
+    if column.type in ("date", "timestamp"):
+        ambiguous = _value_reason(
+            column,
+            source,
+            f"is not {_TYPE_WORDS[column.type]}: a day/month/year or month/day/year date is "
+            "ambiguous",
         )
-    if column.type != "text":
-        reason = (
-            f"{_lit(column.name + ': value ' + chr(39))} || {source} || "
-            f"{_lit(chr(39) + ' is not ' + _TYPE_WORDS[column.type])}"
+        invalid = _value_reason(
+            column, source, f"is not {_TYPE_WORDS[column.type]}: not a valid calendar date or time"
         )
-        checks.append(
-            f"when nullif(trim({source}), '') is not null and {_typed(column, source)} is null "
-            f"then {reason}"
+        return (
+            f"case when {shape(_ISO_DATE_START)} and {typed} is not null then null "
+            f"when {shape(_ISO_DATE_START)} then {invalid} "
+            f"when {shape(_DAY_MONTH_YEAR)} then {ambiguous} else {generic} end"
         )
-    if not checks:
-        return None
-    return f"case {' '.join(checks)} end"
+    return f"case when {typed} is null then {generic} end"
+
+
+def _problems(entity: Entity, header: list[str]) -> list[tuple[str, str]]:
+    """(column, SQL giving the reason the row cannot load, else null), first match wins."""
+    contract = {c.name: c for c in entity.columns}
+    found = [
+        (
+            name,
+            f"case when contains({_q(name)}, chr(0)) then {_lit(name + ': ' + _NUL_BYTE)} end",
+        )
+        for name in header
+    ]
+    for name in header:
+        column = contract.get(name)
+        if column is None:
+            continue
+        source = _q(name)
+        checks = []
+        if column.not_empty:
+            checks.append(
+                f"when nullif(trim({source}), '') is null "
+                f"then {_lit(f'{name} is empty but the contract requires a value')}"
+            )
+        if column.type != "text":
+            checks.append(
+                f"when nullif(trim({source}), '') is not null then {_type_problem(column, source)}"
+            )
+        if checks:
+            found.append((name, f"case {' '.join(checks)} end"))
+    return found
 
 
 class Loader:
@@ -107,6 +209,8 @@ class Loader:
         self.con = con
         self.loaded_at = loaded_at
         con.execute("set TimeZone = 'UTC'")
+        # records are numbered by their order in the file
+        con.execute("set preserve_insertion_order = true")
         create_bookkeeping(con)
 
     # -- public -------------------------------------------------------------------------
@@ -141,47 +245,123 @@ class Loader:
         else:
             layout = inspect_csv(landed.path, landed.relative_path, landed.entity)
             header, rows_in = layout.header, layout.data_lines
-            self._stage_csv(landed, header)
-        self._refuse_bad_encoding(landed)
+            self._stage_csv(landed, header, layout.scan)
         return self._commit(landed, file_hash, header, rows_in)
 
-    def _stage_csv(self, landed: LandedFile, header: list[str]) -> None:
+    def _stage_csv(self, landed: LandedFile, header: list[str], scan: LineScan) -> None:
         columns = ", ".join(f"{_lit(name)}: 'varchar'" for name in header)
         self.con.execute(f"drop table if exists {_PARSE_ERRORS}")
         self.con.execute(f"drop table if exists {_PARSE_SCANS}")
+        try:
+            self.con.execute(
+                f"""
+                create or replace temp table {_LANDED} as
+                select * from read_csv(
+                    {_lit(str(landed.path))},
+                    header = true, auto_detect = false, columns = {{{columns}}},
+                    delim = ',', quote = '"', escape = '"', strict_mode = true,
+                    store_rejects = true, rejects_table = '{_PARSE_ERRORS}',
+                    rejects_scan = '{_PARSE_SCANS}', rejects_limit = 0
+                )
+                """
+            )
+        except duckdb.Error as error:
+            raise FileRejected(
+                f"{landed.relative_path}: DuckDB could not read the file as CSV: {error}"
+            ) from None
+        self._refuse_bad_encoding(landed, scan)
+
+        # The scan's sparse facts: blank records, and records spanning several lines with
+        # the extra lines they add (so record r starts on line r + extra lines before it).
+        self.con.execute(f"create or replace temp table {_BLANK} (record bigint)")
+        self.con.execute(
+            f"create or replace temp table {_MULTI} (record bigint, span bigint, "
+            "extra_through bigint)"
+        )
+        if scan.blank:
+            self.con.execute(f"insert into {_BLANK} select unnest(?::bigint[])", [list(scan.blank)])
+        if scan.multi_line:
+            records, spans = zip(*scan.multi_line, strict=True)
+            self.con.execute(
+                f"""
+                insert into {_MULTI}
+                select record, span, sum(span - 1) over (order by record)
+                from (select unnest(?::bigint[]) as record, unnest(?::bigint[]) as span)
+                """,
+                [list(records), list(spans)],
+            )
+        # A parse error names DuckDB's record number; one row per record.
         self.con.execute(
             f"""
-            create or replace temp table {_LANDED} as
-            select * from read_csv(
-                {_lit(str(landed.path))},
-                header = true, auto_detect = false, columns = {{{columns}}},
-                delim = ',', quote = '"', escape = '"', strict_mode = true,
-                store_rejects = true, rejects_table = '{_PARSE_ERRORS}',
-                rejects_scan = '{_PARSE_SCANS}', rejects_limit = 0
+            create or replace temp table {_ERRORS} as
+            with errors as (
+                select line as record,
+                    arg_min(column_name, coalesce(column_idx, -1)) as column_name,
+                    arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1))
+                        as reason,
+                    ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_text
+                from {_PARSE_ERRORS}
+                group by line
             )
+            select errors.record,
+                errors.record + coalesce(before.extra_through, 0) as line,
+                coalesce(this.span, 1) as span,
+                errors.column_name,
+                case when contains(errors.raw_text, chr(0))
+                    then 'the line contains a NUL byte (0x00), which the landing contract '
+                        || 'does not allow (' || errors.reason || ')'
+                    else errors.reason end as reason,
+                errors.raw_text
+            from errors
+            asof left join {_MULTI} as before on errors.record > before.record
+            left join {_MULTI} as this on this.record = errors.record
             """
         )
-        # Record lines as DuckDB counts them (header = 1); a parse error removes a record,
-        # so the n-th parsed record sits on the n-th line not taken by an error.
+        # Parsed records fill, in order, the record numbers that are neither blank nor an
+        # error ("taken"): the n-th parsed record is record n + 1 + (taken records before it).
         self.con.execute(
             f"""
             create or replace temp table {_LANDED}_lines as
-            with errors as (
-                select distinct line from {_PARSE_ERRORS} where line is not null
+            with taken as (
+                select record from {_ERRORS} where record is not null
+                union
+                select record from {_BLANK}
             ),
             gaps as (
-                select line - 1 - row_number() over (order by line) as parsed_before
-                from errors
+                select record - 1 - row_number() over (order by record) as parsed_before,
+                    row_number() over (order by record) as taken_through
+                from taken
             ),
-            parsed as (select rowid + 1 as ordinal, * from {_LANDED})
-            select
-                parsed.ordinal + 1 + (
-                    select count(*) from gaps where gaps.parsed_before < parsed.ordinal
-                ) as _line,
-                parsed.* exclude (ordinal)
-            from parsed
+            gap_steps as (
+                select parsed_before, max(taken_through) as taken_through
+                from gaps group by parsed_before
+            ),
+            parsed as (select rowid + 1 as __ordinal, * from {_LANDED}),
+            numbered as (
+                select parsed.*,
+                    parsed.__ordinal + 1 + coalesce(gap_steps.taken_through, 0) as __record
+                from parsed
+                asof left join gap_steps on parsed.__ordinal > gap_steps.parsed_before
+            )
+            select numbered.__record + coalesce(before.extra_through, 0) as {_LINE},
+                coalesce(this.span, 1) as {_SPAN},
+                numbered.* exclude (__ordinal, __record)
+            from numbered
+            asof left join {_MULTI} as before on numbered.__record > before.record
+            left join {_MULTI} as this on this.record = numbered.__record
             """
         )
+        counted = self.con.execute(
+            f"select (select count(*) from {_LANDED}), (select count(*) from {_ERRORS})"
+        ).fetchone()
+        assert counted is not None
+        parsed, errors = (int(v) for v in counted)
+        if parsed + errors != scan.data_records:
+            raise FileRejected(
+                f"{landed.relative_path}: the CSV reader found {parsed} records and {errors} "
+                f"broken ones, but the file has {scan.data_records} records; the file is "
+                "rejected whole (check its quoting)"
+            )
 
     def _stage_parquet(self, landed: LandedFile) -> tuple[list[str], int]:
         try:
@@ -194,33 +374,35 @@ class Loader:
             ) from None
         header = [row[0].strip().lower() for row in described]
         original = [row[0] for row in described]
+        check_reserved_names(header, landed.relative_path)
         check_required_columns(landed.entity, header, landed.relative_path)
         casts = ", ".join(
             f"cast({_q(o)} as varchar) as {_q(h)}" for o, h in zip(original, header, strict=True)
         )
-        self.con.execute(f"drop table if exists {_PARSE_ERRORS}")
         self.con.execute(
-            f"create temp table {_PARSE_ERRORS} (line bigint, error_type varchar, "
-            "column_name varchar, error_message varchar, csv_line varchar)"
+            f"create or replace temp table {_ERRORS} (record bigint, line bigint, span bigint, "
+            "column_name varchar, reason varchar, raw_text varchar)"
         )
         self.con.execute(
             f"""
             create or replace temp table {_LANDED}_lines as
-            select file_row_number + 1 as _line, {casts}
+            select file_row_number + 1 as {_LINE}, 1 as {_SPAN}, {casts}
             from read_parquet({_lit(str(landed.path))}, file_row_number = true)
             """
         )
         rows_in = self.con.execute(f"select count(*) from {_LANDED}_lines").fetchone()
         return header, int(rows_in[0]) if rows_in else 0
 
-    def _refuse_bad_encoding(self, landed: LandedFile) -> None:
+    def _refuse_bad_encoding(self, landed: LandedFile, scan: LineScan) -> None:
         bad = self.con.execute(
             f"select min(line) from {_PARSE_ERRORS} "
             "where error_type in ('INVALID UNICODE', 'INVALID ENCODING')"
         ).fetchone()
         if bad and bad[0] is not None:
+            record = int(bad[0])
+            line = record + sum(span - 1 for r, span in scan.multi_line if r < record)
             raise FileRejected(
-                f"{landed.relative_path}: line {bad[0]}: the file is not valid UTF-8 (for "
+                f"{landed.relative_path}: line {line}: the file is not valid UTF-8 (for "
                 "example cp1251 or Latin-1); the landing contract requires UTF-8"
             )
 
@@ -232,27 +414,10 @@ class Loader:
         extras = [name for name in header if name not in contract]
         present = set(header)
 
-        problems = [
-            p for c in entity.columns if c.name in present if (p := _problem(c, _q(c.name)))
-        ]
-        problem_columns = [c.name for c in entity.columns if c.name in present and _problem(c, "x")]
-        reason_sql = f"coalesce({', '.join(problems)})" if problems else "null::varchar"
+        problems = _problems(entity, header)
+        reason_sql = f"coalesce({', '.join(p for _, p in problems)})"
         column_sql = (
-            "case "
-            + " ".join(
-                f"when {_problem(contract[n], _q(n))} is not null then {_lit(n)}"
-                for n in problem_columns
-            )
-            + " end"
-            if problem_columns
-            else "null::varchar"
-        )
-        newline_sql = (
-            " + ".join(
-                f"coalesce(length({_q(n)}) - length(replace({_q(n)}, chr(10), '')), 0)"
-                for n in header
-            )
-            or "0"
+            "case " + " ".join(f"when {p} is not null then {_lit(n)}" for n, p in problems) + " end"
         )
         raw_text_sql = "concat_ws(',', " + ", ".join(_q(n) for n in header) + ")"
 
@@ -262,8 +427,7 @@ class Loader:
             self.con.execute(
                 f"""
                 create or replace temp table {_LANDED}_checked as
-                select *, {reason_sql} as _reason, {column_sql} as _reason_column,
-                    {newline_sql} as _newlines
+                select *, {reason_sql} as {_REASON}, {column_sql} as {_REASON_COLUMN}
                 from {_LANDED}_lines
                 """
             )
@@ -276,29 +440,23 @@ class Loader:
                 f"""
                 insert into {qualified(entity)} ({", ".join(map(_q, target_columns + lineage))})
                 select {", ".join(select_columns)},
-                    ?, ?, _line, ?
+                    ?, ?, {_LINE}, ?
                 from {_LANDED}_checked
-                where _reason is null
-                order by _line
+                where {_REASON} is null
+                order by {_LINE}
                 """,
                 [file_hash, landed.relative_path, self.loaded_at],
             )
             self.con.execute(
                 f"""
                 insert into {REJECTS_TABLE}
-                select ?, ?, ?, _line, 1 + _newlines, _reason_column, _reason,
+                select ?, ?, ?, {_LINE}, {_SPAN}, {_REASON_COLUMN}, {_REASON},
                     {raw_text_sql}, ?
                 from {_LANDED}_checked
-                where _reason is not null
+                where {_REASON} is not null
                 union all
-                select ?, ?, ?, line,
-                    1 + length(rtrim(csv_line, chr(13) || chr(10)))
-                      - length(replace(rtrim(csv_line, chr(13) || chr(10)), chr(10), '')),
-                    arg_min(column_name, coalesce(column_idx, -1)),
-                    arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1)),
-                    any_value(csv_line), ?
-                from {_PARSE_ERRORS}
-                group by line, csv_line
+                select ?, ?, ?, line, span, column_name, reason, raw_text, ?
+                from {_ERRORS}
                 """,
                 [
                     file_hash,
@@ -314,9 +472,9 @@ class Loader:
             counts = self.con.execute(
                 f"""
                 select
-                    (select count(*) from {_LANDED}_checked where _reason is null),
-                    (select coalesce(sum(_newlines), 0) from {_LANDED}_checked
-                        where _reason is null),
+                    (select count(*) from {_LANDED}_checked where {_REASON} is null),
+                    (select coalesce(sum({_SPAN} - 1), 0) from {_LANDED}_checked
+                        where {_REASON} is null),
                     (select coalesce(sum(lines_spanned), 0) from {REJECTS_TABLE}
                         where file_hash = ?)
                 """,
@@ -330,6 +488,11 @@ class Loader:
                     f"lines, {loaded} loaded, {rejected} rejected, {continuation} continuation "
                     "lines; the file is rejected whole"
                 )
+            examples = self.con.execute(
+                f"select line, reason from {REJECTS_TABLE} where file_hash = ? "
+                f"order by line nulls first limit {REJECT_EXAMPLES}",
+                [file_hash],
+            ).fetchall()
             self._record(landed, file_hash, "loaded", rows_in, loaded, rejected, continuation, None)
             self.con.execute("commit")
         except BaseException:
@@ -343,10 +506,17 @@ class Loader:
             rows_loaded=loaded,
             rows_rejected=rejected,
             continuation_lines=continuation,
+            reject_examples=tuple(
+                f"{landed.relative_path}: line {line}: {reason}" for line, reason in examples
+            ),
         )
 
     def _reject_file(self, landed: LandedFile, file_hash: str, message: str) -> FileLoadResult:
-        rows_in = count_data_lines(landed.path) if landed.format == "csv" else 0
+        rows_in = (
+            count_data_lines(landed.path, landed.relative_path)
+            if landed.format == "csv"
+            else self._count_parquet_rows(landed)
+        )
         self.con.execute("begin transaction")
         try:
             if rows_in:
@@ -374,6 +544,16 @@ class Loader:
             rows_rejected=rows_in,
             message=message,
         )
+
+    def _count_parquet_rows(self, landed: LandedFile) -> int:
+        """Rows of a Parquet file rejected whole (0 when it cannot be read)."""
+        try:
+            counted = self.con.execute(
+                f"select count(*) from read_parquet({_lit(str(landed.path))})"
+            ).fetchone()
+        except duckdb.Error:
+            return 0
+        return int(counted[0]) if counted else 0
 
     def _record(
         self,

@@ -5,8 +5,9 @@ Every raw table has the entity's contract columns (typed), any extra columns a f
 
 - ``_file_hash``: sha256 of the landed file's bytes (the manifest key)
 - ``_source_file``: the file's path relative to the landing folder
-- ``_source_line``: the line the record starts on (header = line 1; records are counted,
-  so a record with an embedded newline advances the count by one)
+- ``_source_line``: the physical line the record starts on, as an editor shows it (header =
+  line 1; blank lines and the extra lines of a quoted multi-line value are counted); for a
+  Parquet file, the row number (first row = 1)
 - ``_loaded_at``: when the row was loaded (UTC)
 """
 
@@ -91,4 +92,5 @@ def add_extra_columns(con: duckdb.DuckDBPyConnection, entity: Entity, names: lis
     have = set(existing_columns(con, entity))
     for name in names:
         if name not in have:
-            con.execute(f'alter table {qualified(entity)} add column "{name}" varchar')
+            quoted = '"' + name.replace('"', '""') + '"'
+            con.execute(f"alter table {qualified(entity)} add column {quoted} varchar")

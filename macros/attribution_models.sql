@@ -1,0 +1,26 @@
+{#- The attribution models every credit, mart and test of the marketing domain knows, in
+    display order. Each is implemented in fct_attribution_credits. -#}
+{% macro attribution_models() -%}
+    {{ return(['first_touch', 'last_touch', 'last_non_direct_touch', 'linear', 'position_based']) }}
+{%- endmacro %}
+
+
+{#- The attribution model whose credits marketing_efficiency_by_month uses for attributed
+    revenue, ROI and incremental ROMI: var('roi_attribution_model'), default position_based.
+    Fails the compilation when the var names no known model. -#}
+{% macro roi_attribution_model() -%}
+    {%- set model = var('roi_attribution_model', 'position_based') | trim | lower -%}
+    {%- if model not in attribution_models() -%}
+        {{ exceptions.raise_compiler_error(
+            "var('roi_attribution_model') = '" ~ model ~ "' is not one of " ~ attribution_models() | join(', ')
+        ) }}
+    {%- endif -%}
+    {{ return(model) }}
+{%- endmacro %}
+
+
+{#- The channel (seeds/channel_mapping.csv) whose touches the last non-direct touch model skips:
+    var('attribution_direct_channel'), default direct. -#}
+{% macro attribution_direct_channel() -%}
+    {{ return(var('attribution_direct_channel', 'direct') | trim | lower) }}
+{%- endmacro %}

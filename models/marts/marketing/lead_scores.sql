@@ -1,0 +1,138 @@
+with
+
+stg_crm__leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
+int_marketing_lead_attributes as (
+
+    select * from {{ ref('int_marketing_lead_attributes') }}
+
+),
+
+int_marketing_lead_rule_matches as (
+
+    select * from {{ ref('int_marketing_lead_rule_matches') }}
+
+),
+
+fct_funnel as (
+
+    select * from {{ ref('fct_funnel') }}
+
+),
+
+lead_score_bands as (
+
+    select * from {{ ref('lead_score_bands') }}
+
+),
+
+sum_points as (
+
+    select
+        lead_id,
+        sum(points) as lead_score,
+        count(*) as matched_rule_count,
+        {{ dbt.listagg('rule_id', "', '", 'order by rule_id') }} as matched_rules
+
+    from int_marketing_lead_rule_matches
+    group by lead_id
+
+),
+
+pivot_behaviour as (
+
+    select
+        lead_id,
+        max(case when attribute = 'channel' then text_value end) as channel,
+        max(case when attribute = 'touch_count' then number_value end) as touch_count,
+        max(case when attribute = 'conversion_touch_type' then text_value end) as conversion_touch_type
+
+    from int_marketing_lead_attributes
+    group by lead_id
+
+),
+
+score_leads as (
+
+    select
+        stg_crm__leads.lead_id,
+        stg_crm__leads.created_at,
+        coalesce(sum_points.lead_score, 0) as lead_score,
+        coalesce(sum_points.matched_rule_count, 0) as matched_rule_count,
+        sum_points.matched_rules
+
+    from stg_crm__leads
+    left join sum_points
+        on stg_crm__leads.lead_id = sum_points.lead_id
+
+),
+
+assign_bands as (
+
+    select
+        score_leads.*,
+        lead_score_bands.score_band,
+        lead_score_bands.band_order
+
+    from score_leads
+    left join lead_score_bands
+        on (lead_score_bands.min_score is null or score_leads.lead_score >= lead_score_bands.min_score)
+        and (lead_score_bands.max_score is null or score_leads.lead_score < lead_score_bands.max_score)
+
+),
+
+add_outcomes as (
+
+    select
+
+        ----------  ids
+        assign_bands.lead_id,
+
+        ---------- text
+        assign_bands.score_band,
+        assign_bands.matched_rules,
+        pivot_behaviour.channel,
+        pivot_behaviour.conversion_touch_type,
+        stg_crm__leads.industry,
+        stg_crm__leads.job_title,
+        stg_crm__leads.country,
+        fct_funnel.furthest_stage_key,
+
+        ---------- numerics
+        assign_bands.lead_score,
+        assign_bands.band_order,
+        assign_bands.matched_rule_count,
+        stg_crm__leads.company_size,
+        cast(pivot_behaviour.touch_count as {{ dbt.type_int() }}) as touch_count,
+        fct_funnel.won_amount_reporting,
+
+        ---------- booleans
+        stg_crm__leads.has_phone,
+        fct_funnel.reached_mql_at is not null as has_reached_mql,
+        fct_funnel.reached_sql_at is not null as has_reached_sql,
+        fct_funnel.reached_opportunity_at is not null as has_reached_opportunity,
+        fct_funnel.reached_won_at is not null as has_reached_won,
+        coalesce(fct_funnel.is_won, false) as is_won,
+
+        ---------- dates
+        fct_funnel.cohort_month,
+
+        ---------- timestamps
+        assign_bands.created_at
+
+    from assign_bands
+    inner join stg_crm__leads
+        on assign_bands.lead_id = stg_crm__leads.lead_id
+    left join pivot_behaviour
+        on assign_bands.lead_id = pivot_behaviour.lead_id
+    left join fct_funnel
+        on fct_funnel.funnel_entity_type = 'lead'
+        and assign_bands.lead_id = fct_funnel.funnel_entity_id
+
+)
+
+select * from add_outcomes

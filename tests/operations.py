@@ -1,0 +1,85 @@
+"""Helpers for the operations tests: content hashes of tables, landed PII, CLI builds."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import PROJECT_DIR
+
+
+def table_hashes(database: Path, schema: str = "marts") -> dict[str, str]:
+    """One order-independent content hash per table of ``schema``."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? "
+                "order by 1",
+                [schema],
+            ).fetchall()
+        ]
+        hashes = {}
+        for table in tables:
+            row = con.execute(
+                f"""
+                select count(*) || ':' || coalesce(md5(string_agg(row_text, chr(10)
+                    order by row_text)), '')
+                from (select cast(t as varchar) as row_text from {schema}."{table}" as t)
+                """
+            ).fetchone()
+            hashes[table] = str(row[0]) if row else ""
+    return hashes
+
+
+def landed_pii(landing: Path) -> set[str]:
+    """Every e-mail address and phone number that landed, lowercased and trimmed."""
+    found: set[str] = set()
+    for path in landing.rglob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column in ("email", "phone"):
+                    value = (row.get(column) or "").strip().lower()
+                    if value:
+                        found.add(value)
+    return found
+
+
+def cli_build_command(landing: Path, warehouse: Path, serving: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "orchestration.cli",
+        "build",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(warehouse),
+        "--serving",
+        str(serving),
+    ]
+
+
+def cli_env(dagster_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DAGSTER_HOME"] = str(dagster_home)
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def run_cli_build(landing: Path, warehouse: Path, serving: Path, dagster_home: Path) -> str:
+    done = subprocess.run(
+        cli_build_command(landing, warehouse, serving),
+        env=cli_env(dagster_home),
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
