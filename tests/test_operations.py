@@ -156,3 +156,32 @@ def test_killing_the_build_long_mode(sample_build: SampleBuild, tmp_path: Path) 
         test_killing_the_build_at_random_points_loses_nothing(sample_build, tmp_path)
     finally:
         del os.environ["FUNNEL_CRASH_POINTS"]
+
+
+def test_a_build_with_a_failing_dbt_test_publishes_nothing(
+    sample_build: SampleBuild, tmp_path: Path
+) -> None:
+    import shutil
+
+    import dagster as dg
+
+    landing = tmp_path / "landing"
+    shutil.copytree(sample_build.landing, landing)
+    # a label nobody mapped: the all_stage_labels_mapped test must fail the build
+    (landing / "crm" / "lead_status_changes" / "late.csv").write_text(
+        "lead_id,status,changed_at,source_system\nL0000001,Stage Nobody Mapped,"
+        "2025-12-30T10:00:00Z,hubspot\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "warehouse" / "funnel.duckdb"
+    result = materialize_everything(landing, warehouse)
+
+    assert not result.success
+    failed_checks = [
+        e.event_specific_data.check_name  # type: ignore[union-attr]
+        for e in result.all_events
+        if isinstance(e.event_specific_data, dg.AssetCheckEvaluation)
+        and not e.event_specific_data.passed
+    ]
+    assert any("all_stage_labels_mapped" in name for name in failed_checks), failed_checks
+    assert not (tmp_path / "serving" / SERVING_NAME).exists()
