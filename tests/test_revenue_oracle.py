@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -179,8 +180,8 @@ class ProjectVars:
         config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
         variables = config["vars"]
         timezone = str(variables.get("reporting_timezone") or "UTC").strip()
-        configured = variables.get("as_of_date")
-        if as_of_date is None and configured not in (None, ""):
+        configured = os.environ.get("FUNNEL_AS_OF_DATE", "").strip()  # dbt_project.yml's source
+        if as_of_date is None and configured:
             as_of_date = date.fromisoformat(str(configured))
         if as_of_date is None:
             as_of_date = datetime.now(ZoneInfo(timezone)).date()

@@ -295,10 +295,14 @@ compute_metrics as (
         (attributed_won_revenue - spend_amount_reporting) / nullif(spend_amount_reporting, 0) as roi,
         (attributed_collected_payments - spend_amount_reporting) / nullif(spend_amount_reporting, 0)
             as roi_on_collected_payments,
+        {#- an unchanged revenue gives 0, never the floating-point -0 of 0 / a negative number -#}
         case
-            when has_previous_month and spend_amount_reporting <> previous_spend_amount_reporting
-                then (attributed_won_revenue - previous_attributed_won_revenue)
-                    / (spend_amount_reporting - previous_spend_amount_reporting)
+            when not has_previous_month or spend_amount_reporting = previous_spend_amount_reporting
+                then null
+            when attributed_won_revenue = previous_attributed_won_revenue
+                then 0.0
+            else (attributed_won_revenue - previous_attributed_won_revenue)
+                / (spend_amount_reporting - previous_spend_amount_reporting)
         end as incremental_romi,
 
         ---------- booleans

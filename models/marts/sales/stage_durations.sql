@@ -1,3 +1,7 @@
+{#- Means are taken over whole seconds (an exact integer sum) and only then turned into days, so
+    they do not depend on the order in which parallel threads add up floating-point numbers:
+    two builds of the same data give identical marts. -#}
+
 with
 
 fct_stage_spells as (
@@ -51,6 +55,7 @@ measure_days as (
     select
         stage_key,
         spell_status,
+        spell_seconds,
         spell_seconds / 86400.0 as spell_days
 
     from classify_spells
@@ -62,7 +67,7 @@ summarize_completed_spells as (
     select
         stage_key,
         count(*) as completed_spell_count,
-        avg(spell_days) as completed_mean_days,
+        sum(spell_seconds) / 86400.0 / count(*) as completed_mean_days,
         {{ sales_percentile('spell_days', 0.5) }} as completed_median_days,
         {{ sales_percentile('spell_days', 0.9) }} as completed_p90_days
 
@@ -77,7 +82,7 @@ summarize_open_spells as (
     select
         stage_key,
         count(*) as open_spell_count,
-        avg(spell_days) as open_mean_age_days,
+        sum(spell_seconds) / 86400.0 / count(*) as open_mean_age_days,
         {{ sales_percentile('spell_days', 0.5) }} as open_median_age_days,
         {{ sales_percentile('spell_days', 0.9) }} as open_p90_age_days,
         max(spell_days) as open_max_age_days
