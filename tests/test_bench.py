@@ -1,0 +1,107 @@
+"""The benchmark (bench/run.py) keeps working: a tiny scale end to end, every figure present.
+
+CI runs it on a few hundred leads so the script cannot rot; it never asserts on a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BENCH = PROJECT_DIR / "bench" / "run.py"
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BUILD_FIGURES = (
+    "wall_seconds",
+    "peak_rss_tree_gib",
+    "peak_rss_largest_process_gib",
+    "cpu_seconds",
+    "other_cpu_share",
+    "ingest_seconds",
+    "dbt_step_seconds",
+    "dbt_elapsed_seconds",
+    "dbt_node_busy_seconds",
+    "model_busy_seconds",
+    "test_only_busy_seconds",
+    "publish_seconds",
+    "overhead_seconds",
+    "raw_rows_loaded",
+    "fct_funnel_rows",
+    "warehouse_file_gib",
+)
+
+
+def test_helpers() -> None:
+    bench = _bench_module()
+    assert bench.union_seconds([(0, 2), (1, 3), (5, 6)]) == 4
+    assert bench.union_seconds([]) == 0
+    assert bench.parse_scales("S, m,T=250") == [("S", 10_000), ("M", 100_000), ("T", 250)]
+    with pytest.raises(SystemExit):
+        bench.parse_scales("huge")
+
+
+def test_benchmark_at_a_tiny_scale_reports_every_figure(tmp_path: Path) -> None:
+    results = tmp_path / "latest.json"
+    command = [sys.executable, str(BENCH), "--scales", "T=300"]
+    command += ["--cache-dir", str(tmp_path / "cache"), "--results", str(results)]
+    run = subprocess.run(
+        command,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "how each figure was taken" in run.stdout and "full s" in run.stdout
+
+    report = json.loads(results.read_text())
+    assert report["machine"]["cpus"] >= 1 and report["duckdb_settings"]["memory_limit"]
+    scale = report["scales"]["T"]
+    assert scale["leads"] == 300 and scale["dataset"]["landed_rows"] > 300
+    assert scale["dataset"]["generation_seconds"] >= 0
+    assert scale["night_generation_seconds"] >= 0 and scale["night_landed_rows"] > 0
+    for phase in ("full", "night"):
+        build = scale[phase]
+        assert build["succeeded"] and build["exit_code"] == 0
+        for figure in BUILD_FIGURES:
+            assert isinstance(build[figure], int | float), (phase, figure)
+            assert build[figure] >= 0 or figure == "overhead_seconds", (phase, figure)
+        assert build["nodes_not_passed"] == []
+        kinds = build["nodes_by_kind"]
+        assert kinds["model"]["count"] > 10 and kinds["test"]["count"] > 10
+        assert {m["model"] for m in build["models"]} >= {"fct_funnel", "int_stage_spells"}
+        assert all(m["seconds"] >= 0 for m in build["models"])
+        assert len(build["ingest_steps"]) == 11
+    # the night added rows on top of the full build, in the same warehouse
+    assert scale["night"]["raw_rows_loaded"] > scale["full"]["raw_rows_loaded"]
+    floor = scale["floor"]
+    assert floor["floor_seconds"] >= 0 and floor["fact_rows"] > 0
+    assert set(floor["entities"]) >= {"crm/leads", "crm/lead_status_changes"}
+
+    evaluation = report["evaluation"]
+    for target in report["targets"]:
+        assert set(evaluation[target]) == {"value", "limit", "met"}
+    for figure in ("wall_seconds", "overhead_seconds", "dbt_node_busy_seconds", "floor_seconds"):
+        assert figure in report["methods"]
+
+    # the cache is reused and stays pristine: the night went to a copy
+    cached = tmp_path / "cache" / "T-seed42"
+    assert json.loads((cached / "meta.json").read_text())["parameters"]["leads"] == 300
+    assert not any("2026" in p.name for p in (cached / "landing").rglob("*.csv"))
+    # dbt's per-invocation target folders were moved out of the project's target/
+    run_id = scale["full"]["dagster_run_id"]
+    assert not list(PROJECT_DIR.glob(f"target/*-{run_id[:7]}-*"))
