@@ -75,7 +75,8 @@ METHODS: dict[str, str] = {
     ),
     "peak_rss_tree_gib": (
         "largest sum of RSS over the build process and all its descendants (the dbt "
-        "subprocess), sampled from /proc/<pid>/stat every 0.1 s; summing RSS counts shared "
+        "subprocess), sampled from /proc/<pid>/stat every 0.1 s (descendants found by a scan of "
+        "/proc every 0.5 s); summing RSS counts shared "
         "pages once per process, so this is an upper bound of the memory the build held"
     ),
     "peak_rss_largest_process_gib": (
@@ -254,35 +255,41 @@ class TreeMemory(threading.Thread):
         self._stop_event = threading.Event()
         self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
 
-    def _tree_rss_kib(self) -> int:
-        parents: dict[int, int] = {}
-        rss: dict[int, int] = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat") as stat:
-                    text = stat.read()
-            except OSError:
-                continue
-            fields = text[text.rfind(")") + 2 :].split()
-            pid = int(entry.name)
-            parents[pid] = int(fields[1])
-            rss[pid] = int(fields[21]) * self._page_kib
-        tree, frontier = {self.pid}, [self.pid]
+    def _read_stat(self, pid: int) -> tuple[int, int] | None:
+        """(parent pid, RSS in KiB) of a process, None when it is gone."""
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            return None
+        fields = text[text.rfind(")") + 2 :].split()
+        return int(fields[1]), int(fields[21]) * self._page_kib
+
+    def _discover(self) -> set[int]:
+        """The process and all its descendants, from every process's parent in /proc."""
         children: dict[int, list[int]] = {}
-        for pid, ppid in parents.items():
-            children.setdefault(ppid, []).append(pid)
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                stat = self._read_stat(int(entry.name))
+                if stat:
+                    children.setdefault(stat[0], []).append(int(entry.name))
+        tree, frontier = {self.pid}, [self.pid]
         while frontier:
             for child in children.get(frontier.pop(), []):
                 if child not in tree:
                     tree.add(child)
                     frontier.append(child)
-        return sum(rss.get(pid, 0) for pid in tree)
+        return tree
 
     def run(self) -> None:
+        # the whole of /proc is scanned every 0.5 s to find new descendants; the known ones
+        # are read every 0.1 s (a full scan at 10 Hz costs several percent of a core)
+        tree: set[int] = set()
         while not self._stop_event.is_set():
-            self.peak_kib = max(self.peak_kib, self._tree_rss_kib())
+            if self.samples % 5 == 0:
+                tree = self._discover()
+            stats = [self._read_stat(pid) for pid in tree]
+            self.peak_kib = max(self.peak_kib, sum(s[1] for s in stats if s))
             self.samples += 1
             self._stop_event.wait(self.interval)
 
@@ -739,6 +746,59 @@ def _peak(result: dict[str, Any]) -> str:
     return f"{max(peaks):.2f}"
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """The figures of a results file as the Markdown tables of BENCHMARKS.md."""
+    scales = report["scales"]
+    out = [
+        "| scale | leads | landed | generation | full build | ingest | dbt nodes | "
+        "models | tests only | publish | overhead | one more night | night overhead | "
+        "peak memory (tree / largest process) | floor | others' CPU (full / night) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in scales.items():
+        full, night = r.get("full", {}), r.get("night", {})
+
+        def s(phase: dict[str, Any], key: str) -> str:
+            return f"{phase[key]:.1f} s" if phase.get("succeeded") else "failed"
+
+        peak = max(full.get("peak_rss_tree_gib", 0), night.get("peak_rss_tree_gib", 0))
+        largest = max(
+            full.get("peak_rss_largest_process_gib", 0),
+            night.get("peak_rss_largest_process_gib", 0),
+        )
+        out.append(
+            f"| {name} | {r['leads']:,} | {r['dataset']['landed_bytes'] / 1e6:,.0f} MB, "
+            f"{r['dataset']['landed_rows']:,} rows | {r['dataset']['generation_seconds']:.1f} s "
+            f"| **{s(full, 'wall_seconds')}** | {s(full, 'ingest_seconds')} "
+            f"| {s(full, 'dbt_node_busy_seconds')} | {s(full, 'model_busy_seconds')} "
+            f"| {s(full, 'test_only_busy_seconds')} | {s(full, 'publish_seconds')} "
+            f"| {s(full, 'overhead_seconds')} | **{s(night, 'wall_seconds')}** "
+            f"| {s(night, 'overhead_seconds')} | **{peak:.2f} GiB** / {largest:.2f} GiB "
+            f"| {r['floor']['floor_seconds']:.1f} s "
+            f"| {full.get('other_cpu_share', 0):.0%} / {night.get('other_cpu_share', 0):.0%} |"
+        )
+    out += ["", "Slowest models of the full build (dbt execution_time, seconds):", ""]
+    names = list(scales)
+    out.append("| model | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    largest_name = max(names, key=lambda n: scales[n]["leads"])
+    top = [m["model"] for m in scales[largest_name].get("full", {}).get("models", [])[:12]]
+    for model in top:
+        cells = []
+        for n in names:
+            found = {m["model"]: m["seconds"] for m in scales[n].get("full", {}).get("models", [])}
+            cells.append(f"{found[model]:.1f}" if model in found else "-")
+        out.append(f"| {model} | " + " | ".join(cells) + " |")
+    evaluation = report["evaluation"]
+    out += ["", f"Targets, judged at {evaluation['judged_at_scale']}:", ""]
+    out.append("| target | limit | measured | met |")
+    out.append("|---|---:|---:|---|")
+    for key in TARGETS:
+        v = evaluation[key]
+        out.append(f"| {key} | {v['limit']:g} | {v['value']} | {'yes' if v['met'] else '**no**'} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -754,9 +814,18 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep each scale's warehouse and landing copy"
     )
     parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="RESULTS",
+        help="print the figures of a results file as Markdown tables, then exit",
+    )
+    parser.add_argument(
         "--prepare", action="store_true", help="only generate (and cache) the datasets, then exit"
     )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     scales = parse_scales(args.scales)
     cache_dir = args.cache_dir.resolve()
     work_root = (args.work_dir or cache_dir / "work").resolve()

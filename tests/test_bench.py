@@ -98,6 +98,14 @@ def test_benchmark_at_a_tiny_scale_reports_every_figure(tmp_path: Path) -> None:
     for figure in ("wall_seconds", "overhead_seconds", "dbt_node_busy_seconds", "floor_seconds"):
         assert figure in report["methods"]
 
+    markdown = subprocess.run(
+        [sys.executable, str(BENCH), "--markdown", str(results)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "| T | 300 |" in markdown and "| model | T |" in markdown
+
     # the cache is reused and stays pristine: the night went to a copy
     cached = tmp_path / "cache" / "T-seed42"
     assert json.loads((cached / "meta.json").read_text())["parameters"]["leads"] == 300
