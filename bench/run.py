@@ -45,6 +45,8 @@ PROJECT_DIR = BENCH_DIR.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
+from orchestration.warehouse import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS  # noqa: E402
+
 SCALES: dict[str, int] = {"XS": 500, "S": 10_000, "M": 100_000, "L": 1_000_000}
 DEFAULT_SEED = 42
 # generate_landing's defaults, written down so the cache key says what was generated
@@ -233,9 +235,10 @@ def machine() -> dict[str, Any]:
 
 def duckdb_config() -> dict[str, str]:
     return {
-        "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2"),
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "14GB"),
-        "temp_directory": "<warehouse>.tmp",
+        "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", DEFAULT_THREADS),
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+        "preserve_insertion_order": "false (dbt models; the loader keeps file order)",
+        "temp_directory": "<warehouse>.tmp (DuckDB's default for a file)",
         "dbt_threads": "2 (profiles.yml)",
     }
 

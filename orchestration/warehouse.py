@@ -9,12 +9,18 @@ from pathlib import Path
 
 import duckdb
 
+#: DuckDB's buffer-manager limit for every connection that writes the warehouse (profiles.yml
+#: has the same default). It bounds what one build holds, not only what one query holds:
+#: above it DuckDB spills to ``<warehouse>.tmp/`` (its default temp directory for a file).
+DEFAULT_MEMORY_LIMIT = "3GB"
+DEFAULT_THREADS = "2"
+
 
 def duckdb_settings(path: Path) -> dict[str, str]:
     """Memory limit, threads and spill folder, overridable through the environment."""
     return {
-        "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2"),
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "14GB"),
+        "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", DEFAULT_THREADS),
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         "temp_directory": f"{path}.tmp",
         "autoinstall_known_extensions": "false",
     }

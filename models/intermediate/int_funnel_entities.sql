@@ -68,7 +68,6 @@ map_channels as (
 
     {{ map_channel(
         'union_entities',
-        partition_by=['funnel_entity_type', 'funnel_entity_id'],
         source_column='acquisition_source',
         medium_column='acquisition_medium',
     ) }}

@@ -16,7 +16,6 @@ map_channels as (
 
     {{ map_channel(
         'stg_ads__spend',
-        partition_by='ad_spend_id',
         source_column='utm_source',
         medium_column='utm_medium',
     ) }}

@@ -1,23 +1,38 @@
 {#- Credits are decimal(38, 12). Under linear and position-based the last touch takes
     1 - (the sum of the other touches' rounded credits), so the credits of every entity,
-    milestone and model add up to exactly 1 in decimal arithmetic (credits_sum_to_one). -#}
+    milestone and model add up to exactly 1 in decimal arithmetic (credits_sum_to_one).
+    Every credit is a function of the touch's position and the milestone's touch count alone,
+    so the last touch's remainder is written in closed form: no window over the credits. -#}
 {%- set credit_type = 'decimal(38, 12)' -%}
-{#- position-based (40/20/40): 1 touch takes all, 2 touches half each, else 40 % to the first,
-    40 % to the last and 20 % split evenly over the touches between (n = touch_count). -#}
-{%- set position_based_credit -%}
+{%- set one = 'cast(1 as ' ~ credit_type ~ ')' -%}
+{#- linear: every touch 1 / n rounded; the last takes 1 - (n - 1) x that share. -#}
+{%- set linear_share = 'cast(1.0 / touch_count as ' ~ credit_type ~ ')' -%}
+{%- set linear_credit -%}
 case
-            when touch_count = 1 then 1.0
-            when touch_count = 2 then 0.5
-            when touch_position = 1 or touch_position = touch_count then 0.4
-            else 0.2 / (touch_count - 2)
+            when touch_position = touch_count then {{ one }} - (touch_count - 1) * {{ linear_share }}
+            else {{ linear_share }}
         end
 {%- endset -%}
-{#- Per attribution model: which touches get credit, and their credit before rounding. -#}
+{#- position-based (40/20/40): 1 touch takes all, 2 touches half each, else 40 % to the first,
+    40 % to the last and 20 % split evenly over the n - 2 touches between, the last taking
+    1 - 0.4 - (n - 2) x the rounded middle share. -#}
+{%- set middle_share = 'cast(0.2 / (touch_count - 2) as ' ~ credit_type ~ ')' -%}
+{%- set position_based_credit -%}
+case
+            when touch_count = 1 then {{ one }}
+            when touch_count = 2 then cast(0.5 as {{ credit_type }})
+            when touch_position = 1 then cast(0.4 as {{ credit_type }})
+            when touch_position = touch_count
+                then {{ one }} - cast(0.4 as {{ credit_type }}) - (touch_count - 2) * {{ middle_share }}
+            else {{ middle_share }}
+        end
+{%- endset -%}
+{#- Per attribution model: which touches get credit, and their credit. -#}
 {%- set credit_rules = {
-    'first_touch': ('is_first_touch', '1.0'),
-    'last_touch': ('is_last_touch', '1.0'),
-    'last_non_direct_touch': ('is_last_non_direct_touch', '1.0'),
-    'linear': ('true', '1.0 / touch_count'),
+    'first_touch': ('is_first_touch', one),
+    'last_touch': ('is_last_touch', one),
+    'last_non_direct_touch': ('is_last_non_direct_touch', one),
+    'linear': ('true', linear_credit),
     'position_based': ('true', position_based_credit),
 } -%}
 
@@ -41,7 +56,7 @@ int_marketing_collected_payments as (
 
 ),
 
-weigh_touches as (
+credit_touches as (
 
     {% for attribution_model in attribution_models() -%}
     {%- if attribution_model not in credit_rules -%}
@@ -50,7 +65,7 @@ weigh_touches as (
     select
         int_attribution_touches.*,
         '{{ attribution_model }}' as attribution_model,
-        {{ credit_rules[attribution_model][1] }} as raw_credit
+        {{ credit_rules[attribution_model][1] }} as credit
     from int_attribution_touches
     where {{ credit_rules[attribution_model][0] }}
     {% if not loop.last %}
@@ -58,37 +73,6 @@ weigh_touches as (
 
     {% endif -%}
     {%- endfor %}
-
-),
-
-round_credits as (
-
-    select
-        *,
-        cast(raw_credit as {{ credit_type }}) as rounded_credit
-
-    from weigh_touches
-
-),
-
-close_credits_to_one as (
-
-    select
-        *,
-        case
-            when touch_position = max(touch_position) over (
-                partition by funnel_entity_type, funnel_entity_id, stage_key, attribution_model
-            )
-                then cast(1 as {{ credit_type }}) - (
-                    sum(rounded_credit) over (
-                        partition by funnel_entity_type, funnel_entity_id, stage_key, attribution_model
-                    )
-                    - rounded_credit
-                )
-            else rounded_credit
-        end as credit
-
-    from round_credits
 
 ),
 
@@ -111,57 +95,57 @@ join_entity_revenue as (
 
         ----------  ids
         {{ surrogate_key([
-            'close_credits_to_one.funnel_entity_type',
-            'close_credits_to_one.funnel_entity_id',
-            'close_credits_to_one.stage_key',
-            'close_credits_to_one.attribution_model',
-            'close_credits_to_one.touchpoint_id',
+            'credit_touches.funnel_entity_type',
+            'credit_touches.funnel_entity_id',
+            'credit_touches.stage_key',
+            'credit_touches.attribution_model',
+            'credit_touches.touchpoint_id',
         ]) }} as attribution_credit_id,
-        close_credits_to_one.funnel_entity_type,
-        close_credits_to_one.funnel_entity_id,
-        close_credits_to_one.touchpoint_id,
+        credit_touches.funnel_entity_type,
+        credit_touches.funnel_entity_id,
+        credit_touches.touchpoint_id,
 
         ---------- text
-        close_credits_to_one.stage_key,
-        close_credits_to_one.attribution_model,
-        close_credits_to_one.channel,
-        close_credits_to_one.touch_source,
-        close_credits_to_one.touch_medium,
-        close_credits_to_one.touch_campaign,
-        close_credits_to_one.keyword,
-        close_credits_to_one.touch_type,
+        credit_touches.stage_key,
+        credit_touches.attribution_model,
+        credit_touches.channel,
+        credit_touches.touch_source,
+        credit_touches.touch_medium,
+        credit_touches.touch_campaign,
+        credit_touches.keyword,
+        credit_touches.touch_type,
 
         ---------- numerics
-        close_credits_to_one.stage_order,
-        close_credits_to_one.touch_position,
-        close_credits_to_one.touch_count,
-        cast(close_credits_to_one.credit as {{ credit_type }}) as credit,
+        credit_touches.stage_order,
+        credit_touches.touch_position,
+        credit_touches.touch_count,
+        cast(credit_touches.credit as {{ credit_type }}) as credit,
         fct_funnel.won_amount_reporting,
-        cast(close_credits_to_one.credit * fct_funnel.won_amount_reporting as decimal(38, 9))
+        cast(credit_touches.credit * fct_funnel.won_amount_reporting as decimal(38, 9))
             as credited_won_amount,
         sum_collected_payments.collected_amount_reporting,
-        cast(close_credits_to_one.credit * sum_collected_payments.collected_amount_reporting as decimal(38, 9))
+        cast(credit_touches.credit * sum_collected_payments.collected_amount_reporting as decimal(38, 9))
             as credited_collected_amount,
 
         ---------- booleans
-        close_credits_to_one.is_direct,
+        credit_touches.is_direct,
 
         ---------- dates
-        {{ to_reporting_date('close_credits_to_one.reached_at') }} as milestone_date,
-        cast({{ dbt.date_trunc('month', to_reporting_date('close_credits_to_one.reached_at')) }} as date)
+        {{ to_reporting_date('credit_touches.reached_at') }} as milestone_date,
+        cast({{ dbt.date_trunc('month', to_reporting_date('credit_touches.reached_at')) }} as date)
             as milestone_month,
 
         ---------- timestamps
-        close_credits_to_one.occurred_at,
-        close_credits_to_one.reached_at
+        credit_touches.occurred_at,
+        credit_touches.reached_at
 
-    from close_credits_to_one
+    from credit_touches
     left join fct_funnel
-        on close_credits_to_one.funnel_entity_type = fct_funnel.funnel_entity_type
-        and close_credits_to_one.funnel_entity_id = fct_funnel.funnel_entity_id
+        on credit_touches.funnel_entity_type = fct_funnel.funnel_entity_type
+        and credit_touches.funnel_entity_id = fct_funnel.funnel_entity_id
     left join sum_collected_payments
-        on close_credits_to_one.funnel_entity_type = sum_collected_payments.funnel_entity_type
-        and close_credits_to_one.funnel_entity_id = sum_collected_payments.funnel_entity_id
+        on credit_touches.funnel_entity_type = sum_collected_payments.funnel_entity_type
+        and credit_touches.funnel_entity_id = sum_collected_payments.funnel_entity_id
 
 )
 
