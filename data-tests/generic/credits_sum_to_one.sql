@@ -40,9 +40,11 @@ list_expected_models as (
 
 list_groups as (
 
+    {#- every group has at least one row under some model, so the groups are those of
+        sum_credits: no second scan of the model -#}
     select distinct {{ group_csv }}
 
-    from {{ model }}
+    from sum_credits
 
 ),
 

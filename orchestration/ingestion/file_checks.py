@@ -55,17 +55,6 @@ class LineScan:
     multi_line: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
-class CsvLayout:
-    header: list[str]
-    has_bom: bool
-    scan: LineScan
-
-    @property
-    def data_lines(self) -> int:
-        return self.scan.data_lines
-
-
 def _open_binary(path: Path) -> BinaryIO:
     if path.name.endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
@@ -224,9 +213,3 @@ def count_data_lines(path: Path, relative: str = "") -> int:
         return scan_records(path, relative or path.name).data_lines
     except FileRejected:
         return 0
-
-
-def inspect_csv(path: Path, relative: str, entity: Entity) -> CsvLayout:
-    header, has_bom = read_header(path, relative)
-    check_required_columns(entity, header, relative)
-    return CsvLayout(header=header, has_bom=has_bom, scan=scan_records(path, relative))

@@ -12,6 +12,7 @@ editor shows them, header = line 1; a record spanning several lines is numbered 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -24,7 +25,8 @@ from orchestration.ingestion.file_checks import (
     check_required_columns,
     check_reserved_names,
     count_data_lines,
-    inspect_csv,
+    read_header,
+    scan_records,
 )
 from orchestration.ingestion.landed_files import LandedFile, file_sha256
 from orchestration.ingestion.raw_tables import (
@@ -243,12 +245,23 @@ class Loader:
         if landed.format == "parquet":
             header, rows_in = self._stage_parquet(landed)
         else:
-            layout = inspect_csv(landed.path, landed.relative_path, landed.entity)
-            header, rows_in = layout.header, layout.data_lines
-            self._stage_csv(landed, header, layout.scan)
+            header, _ = read_header(landed.path, landed.relative_path)
+            check_required_columns(landed.entity, header, landed.relative_path)
+            # The line scan (Python) runs while DuckDB parses the same file (DuckDB releases
+            # the GIL): the two reads overlap instead of adding up.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="line-scan") as pool:
+                scanning = pool.submit(scan_records, landed.path, landed.relative_path)
+                try:
+                    self._read_csv(landed, header)
+                except FileRejected:
+                    scanning.result()  # a problem the scan found names its line: it wins
+                    raise
+                scan = scanning.result()
+            rows_in = scan.data_lines
+            self._stage_csv(landed, scan)
         return self._commit(landed, file_hash, header, rows_in)
 
-    def _stage_csv(self, landed: LandedFile, header: list[str], scan: LineScan) -> None:
+    def _read_csv(self, landed: LandedFile, header: list[str]) -> None:
         columns = ", ".join(f"{_lit(name)}: 'varchar'" for name in header)
         self.con.execute(f"drop table if exists {_PARSE_ERRORS}")
         self.con.execute(f"drop table if exists {_PARSE_SCANS}")
@@ -269,6 +282,8 @@ class Loader:
             raise FileRejected(
                 f"{landed.relative_path}: DuckDB could not read the file as CSV: {error}"
             ) from None
+
+    def _stage_csv(self, landed: LandedFile, scan: LineScan) -> None:
         self._refuse_bad_encoding(landed, scan)
 
         # The scan's sparse facts: blank records, and records spanning several lines with
@@ -321,7 +336,7 @@ class Loader:
         # error ("taken"): the n-th parsed record is record n + 1 + (taken records before it).
         self.con.execute(
             f"""
-            create or replace temp table {_LANDED}_lines as
+            create or replace temp view {_LANDED}_lines as
             with taken as (
                 select record from {_ERRORS} where record is not null
                 union
@@ -385,7 +400,7 @@ class Loader:
         )
         self.con.execute(
             f"""
-            create or replace temp table {_LANDED}_lines as
+            create or replace temp view {_LANDED}_lines as
             select file_row_number + 1 as {_LINE}, 1 as {_SPAN}, {casts}
             from read_parquet({_lit(str(landed.path))}, file_row_number = true)
             """

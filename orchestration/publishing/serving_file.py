@@ -21,9 +21,19 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
+
 SERVING_NAME = "funnel.duckdb"
 STORAGE_VERSION = "v1.0.0"
 PUBLISHED_SCHEMAS = ("marts",)
+#: the copy runs in its own in-memory DuckDB: no row order to keep (tables are sets), and the
+#: same memory and thread budget as the build, so publishing never holds more than it does
+PUBLISH_SETTINGS = {
+    "autoinstall_known_extensions": "false",
+    "preserve_insertion_order": "false",
+    "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", DEFAULT_THREADS),
+    "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+}
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,7 @@ def publish(
     building = versions_dir / f".building-{version}.duckdb"
     final = versions_dir / f"funnel-{version}.duckdb"
 
-    with duckdb.connect(config={"autoinstall_known_extensions": "false"}) as con:
+    with duckdb.connect(config=PUBLISH_SETTINGS) as con:
         con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
         con.execute(
             f"attach {_sql_string(str(building))} as serving (storage_version '{STORAGE_VERSION}')"
