@@ -2,11 +2,19 @@
     order_by, then by the lineage columns (_loaded_at, _source_file, _source_line, all
     descending), so the latest version wins and exact duplicates (the same record landed in
     two files) collapse deterministically to the copy loaded last. Returns a select of every
-    column of the relation plus _version_rank (always 1): select the columns you need. -#}
-{% macro latest_version(relation, partition_by, order_by=[]) -%}
+    column of the relation plus _version_rank (always 1): select the columns you need.
+
+    keys_loaded_after: for an incremental model, a SQL timestamp; only keys with at least one
+    row loaded after it are returned, each still ranked over all its versions (old and new), so
+    a late-landed older version never wins over a newer one already loaded. Needs a single
+    partition_by expression. -#}
+{% macro latest_version(relation, partition_by, order_by=[], keys_loaded_after=none) -%}
     {%- set partition_by = [partition_by] if partition_by is string else partition_by -%}
     {%- set order_by = [order_by] if order_by is string else order_by -%}
     {%- set order_by = order_by + ['_loaded_at desc', '_source_file desc', '_source_line desc'] -%}
+    {%- if keys_loaded_after is not none and partition_by | length != 1 -%}
+        {{ exceptions.raise_compiler_error("latest_version: keys_loaded_after needs one partition_by expression") }}
+    {%- endif -%}
     select *
     from (
         select
@@ -16,6 +24,13 @@
                 order by {{ order_by | join(', ') }}
             ) as _version_rank
         from {{ relation }}
+        {%- if keys_loaded_after is not none %}
+        where {{ partition_by[0] }} in (
+            select {{ partition_by[0] }}
+            from {{ relation }}
+            where _loaded_at > {{ keys_loaded_after }}
+        )
+        {%- endif %}
     ) as ranked_versions
     where _version_rank = 1
 {%- endmacro %}

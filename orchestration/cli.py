@@ -67,7 +67,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_build(landing: Path, warehouse: Path, serving: Path | None = None) -> bool:
+def run_build(
+    landing: Path, warehouse: Path, serving: Path | None = None, *, full_refresh: bool = False
+) -> bool:
     """Ingest and dbt-build everything through Dagster; True when every step succeeded."""
     settings.export_paths(landing, warehouse)
     if serving is not None:
@@ -93,7 +95,10 @@ def run_build(landing: Path, warehouse: Path, serving: Path | None = None) -> bo
         resources=build_resources(),
         instance=instance,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+            "ops": {"funnel_dbt_assets": {"config": {"full_refresh": full_refresh}}},
+        },
     )
     from orchestration.run_summary import summarize
 
@@ -124,7 +129,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.interrupted_runs import WarehouseBusy
 
     try:
-        ok = run_build(landing, warehouse, serving)
+        ok = run_build(landing, warehouse, serving, full_refresh=args.full_refresh)
     except WarehouseBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return 3
@@ -172,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--landing", help="landing folder (default: FUNNEL_LANDING_DIR)")
     build.add_argument("--warehouse", help="DuckDB file (default: FUNNEL_WAREHOUSE)")
     build.add_argument("--serving", help="serving folder (default: FUNNEL_SERVING_DIR)")
+    build.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental models from all of raw (after changing their SQL)",
+    )
     build.set_defaults(func=cmd_build)
 
     demo = sub.add_parser("demo", help="generate sample data if needed, build, print counts")

@@ -37,6 +37,14 @@ class FunnelDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+class DbtBuildConfig(dg.Config):
+    """Run configuration of the dbt step."""
+
+    #: rebuild incremental models from all of raw (``dbt build --full-refresh``): needed after
+    #: a change to an incremental model's SQL; a normal night never needs it
+    full_refresh: bool = False
+
+
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -47,7 +55,10 @@ translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
     pool=WAREHOUSE_WRITER_POOL,
 )
 def funnel_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: WarehousePaths
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    paths: WarehousePaths,
+    config: DbtBuildConfig,
 ) -> Iterator[Any]:
     """``dbt build`` of the selected models, seeds and data tests against the warehouse file."""
     os.environ["FUNNEL_WAREHOUSE"] = paths.warehouse
@@ -55,6 +66,8 @@ def funnel_dbt_assets(
     # dbt unit tests check SQL logic on fixed fixtures, not the night's data: they run in the
     # test suite (tests/test_dbt_unit_tests.py), not in every nightly build
     command = ["build", "--exclude-resource-type", "unit_test"]
+    if config.full_refresh:
+        command.append("--full-refresh")
     for event in dbt.cli(command, context=context).stream():
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             built += 1

@@ -1,3 +1,15 @@
+{#- Incremental (delete+insert by touchpoint_id): a night re-ranks only the touchpoints with a
+    row loaded since the newest loaded_at already here, instead of deduplicating every
+    touchpoint ever landed (BENCHMARKS.md has the measurement). The model is a pure function
+    of raw (no seed, no var), so new rows are the only thing that can change it; after a
+    change to this SQL, rebuild it with `funnel build --full-refresh`. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='touchpoint_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -5,6 +17,7 @@ source as (
     {{ latest_version(
         source('web', 'touchpoints'),
         partition_by=normalize_text('touchpoint_id', lowercase=false),
+        keys_loaded_after=incremental_watermark('loaded_at') if is_incremental() else none,
     ) }}
 
 ),
@@ -25,7 +38,8 @@ renamed as (
         {{ normalize_text('touch_type') }} as touch_type,
 
         ---------- timestamps
-        occurred_at
+        occurred_at,
+        _loaded_at as loaded_at
 
     from source
 
