@@ -12,7 +12,7 @@ import duckdb
 #: DuckDB's buffer-manager limit for every connection that writes the warehouse (profiles.yml
 #: has the same default). It bounds what one build holds, not only what one query holds:
 #: above it DuckDB spills to ``<warehouse>.tmp/`` (its default temp directory for a file).
-DEFAULT_MEMORY_LIMIT = "3GB"
+DEFAULT_MEMORY_LIMIT = "2500MB"
 DEFAULT_THREADS = "2"
 
 
