@@ -6,6 +6,12 @@ fct_attribution_credits as (
 
 ),
 
+int_attribution_touches as (
+
+    select * from {{ ref('int_attribution_touches') }}
+
+),
+
 fct_funnel as (
 
     select * from {{ ref('fct_funnel') }}
@@ -18,9 +24,9 @@ int_funnel_milestones as (
 
 ),
 
-int_marketing_collected_payments as (
+int_marketing_entity_payments as (
 
-    select * from {{ ref('int_marketing_collected_payments') }}
+    select * from {{ ref('int_marketing_entity_payments') }}
 
 ),
 
@@ -69,27 +75,16 @@ sum_attributed as (
 
 ),
 
-sum_collected_payments as (
-
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        sum(collected_amount_reporting) as collected_amount_reporting
-
-    from int_marketing_collected_payments
-    where is_linked_to_funnel
-    group by funnel_entity_type, funnel_entity_id
-
-),
-
 list_credited_milestones as (
 
-    select distinct
+    -- one row per touched milestone: its first touch (cheaper than a distinct over the credits)
+    select
         funnel_entity_type,
         funnel_entity_id,
         stage_key
 
-    from fct_attribution_credits
+    from int_attribution_touches
+    where touch_position = 1
 
 ),
 
@@ -125,16 +120,16 @@ sum_unattributed as (
         cast(count(*) as decimal(38, 12)) as attributed_conversions,
         0 as credited_touch_count,
         sum(coalesce(fct_funnel.won_amount_reporting, 0)) as attributed_won_revenue,
-        sum(coalesce(sum_collected_payments.collected_amount_reporting, 0)) as attributed_collected_payments
+        sum(coalesce(int_marketing_entity_payments.collected_amount_reporting, 0)) as attributed_collected_payments
 
     from find_untouched_milestones
     cross join list_attribution_models
     left join fct_funnel
         on find_untouched_milestones.funnel_entity_type = fct_funnel.funnel_entity_type
         and find_untouched_milestones.funnel_entity_id = fct_funnel.funnel_entity_id
-    left join sum_collected_payments
-        on find_untouched_milestones.funnel_entity_type = sum_collected_payments.funnel_entity_type
-        and find_untouched_milestones.funnel_entity_id = sum_collected_payments.funnel_entity_id
+    left join int_marketing_entity_payments
+        on find_untouched_milestones.funnel_entity_type = int_marketing_entity_payments.funnel_entity_type
+        and find_untouched_milestones.funnel_entity_id = int_marketing_entity_payments.funnel_entity_id
     group by
         list_attribution_models.attribution_model,
         find_untouched_milestones.stage_key,

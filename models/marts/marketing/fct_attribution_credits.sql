@@ -50,9 +50,9 @@ fct_funnel as (
 
 ),
 
-int_marketing_collected_payments as (
+int_marketing_entity_payments as (
 
-    select * from {{ ref('int_marketing_collected_payments') }}
+    select * from {{ ref('int_marketing_entity_payments') }}
 
 ),
 
@@ -73,19 +73,6 @@ credit_touches as (
 
     {% endif -%}
     {%- endfor %}
-
-),
-
-sum_collected_payments as (
-
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        sum(collected_amount_reporting) as collected_amount_reporting
-
-    from int_marketing_collected_payments
-    where is_linked_to_funnel
-    group by funnel_entity_type, funnel_entity_id
 
 ),
 
@@ -123,8 +110,8 @@ join_entity_revenue as (
         fct_funnel.won_amount_reporting,
         cast(credit_touches.credit * fct_funnel.won_amount_reporting as decimal(38, 9))
             as credited_won_amount,
-        sum_collected_payments.collected_amount_reporting,
-        cast(credit_touches.credit * sum_collected_payments.collected_amount_reporting as decimal(38, 9))
+        int_marketing_entity_payments.collected_amount_reporting,
+        cast(credit_touches.credit * int_marketing_entity_payments.collected_amount_reporting as decimal(38, 9))
             as credited_collected_amount,
 
         ---------- booleans
@@ -143,9 +130,9 @@ join_entity_revenue as (
     left join fct_funnel
         on credit_touches.funnel_entity_type = fct_funnel.funnel_entity_type
         and credit_touches.funnel_entity_id = fct_funnel.funnel_entity_id
-    left join sum_collected_payments
-        on credit_touches.funnel_entity_type = sum_collected_payments.funnel_entity_type
-        and credit_touches.funnel_entity_id = sum_collected_payments.funnel_entity_id
+    left join int_marketing_entity_payments
+        on credit_touches.funnel_entity_type = int_marketing_entity_payments.funnel_entity_type
+        and credit_touches.funnel_entity_id = int_marketing_entity_payments.funnel_entity_id
 
 )
 
