@@ -9,36 +9,18 @@ exist to know their column types).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import SampleBuild
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DBT = Path(sys.executable).parent / "dbt"
+from tests.dbt_cli import run_dbt
 
 
 def test_every_dbt_unit_test_passes(sample_build: SampleBuild, tmp_path: Path) -> None:
     warehouse = tmp_path / "funnel.duckdb"
     shutil.copyfile(sample_build.warehouse, warehouse)
     target = tmp_path / "target"
-    done = subprocess.run(
-        [
-            str(DBT) if DBT.exists() else "dbt",
-            "test",
-            *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
-            *("--target-path", str(target), "--log-path", str(tmp_path / "logs")),
-            *("--select", "test_type:unit"),
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_dbt(["test", "--select", "test_type:unit"], warehouse, tmp_path)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))

@@ -9,9 +9,7 @@ folder; and an existing table from an older model version must fail with a clear
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -19,12 +17,11 @@ import duckdb
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landing_contract import ENTITY_BY_PATH
 from orchestration.sample_data import generate_landing, generate_next_night
-from orchestration.settings import PROJECT_DIR
 from tests.conftest import materialize_everything, write_landed
+from tests.dbt_cli import run_dbt
 from tests.operations import table_hashes
 
 TOUCHPOINTS = "staging.stg_web__touchpoints"
-DBT = Path(sys.executable).parent / "dbt"
 
 
 def _touchpoints(warehouse: Path) -> list[tuple]:
@@ -79,20 +76,7 @@ def test_a_night_built_incrementally_equals_a_build_from_scratch(tmp_path: Path)
 
 
 def _dbt_run_touchpoints(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            str(DBT) if DBT.exists() else "dbt",
-            "run",
-            *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
-            *("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")),
-            *("--select", "stg_web__touchpoints"),
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_dbt(["run", "--select", "stg_web__touchpoints"], warehouse, tmp_path, timeout=300)
 
 
 def test_an_incremental_table_from_an_older_model_version_asks_for_a_full_refresh(
