@@ -36,6 +36,20 @@ from orchestration.warehouse import duckdb_settings  # noqa: E402
 # One label key per CRM label, as the staging macro normalize_label builds it.
 _LABEL_KEY = "nullif(lower(trim(regexp_replace({0}, '[[:space:]]+', ' ', 'g'))), '')"
 
+
+def _label_joins(entity_type: str, label: str) -> str:
+    """Joins mapping a CRM label: this CRM's mapping (``exact``), else any CRM's (``any_crm``)."""
+    key = _LABEL_KEY.format(label)
+    return f"""left join labels as exact
+        on exact.entity_type = '{entity_type}'
+        and exact.source_system = lower(trim(coalesce(changes.source_system, 'hubspot')))
+        and exact.label_key = {key}
+    left join labels as any_crm
+        on any_crm.entity_type = '{entity_type}'
+        and any_crm.source_system = '*'
+        and any_crm.label_key = {key}"""
+
+
 FUNNEL_FACT_SQL = f"""
 create or replace table fct_funnel_floor as
 with
@@ -57,14 +71,7 @@ lead_events as (
         trim(changes.lead_id) as lead_id,
         coalesce(exact.stage_key, any_crm.stage_key) as stage_key
     from crm__lead_status_changes as changes
-    left join labels as exact
-        on exact.entity_type = 'lead'
-        and exact.source_system = lower(trim(coalesce(changes.source_system, 'hubspot')))
-        and exact.label_key = {_LABEL_KEY.format("changes.status")}
-    left join labels as any_crm
-        on any_crm.entity_type = 'lead'
-        and any_crm.source_system = '*'
-        and any_crm.label_key = {_LABEL_KEY.format("changes.status")}
+    {_label_joins("lead", "changes.status")}
 ),
 deal_leads as (
     select trim(deal_id) as deal_id, max(trim(lead_id)) as lead_id
@@ -78,14 +85,7 @@ deal_events as (
         coalesce(exact.stage_key, any_crm.stage_key) as stage_key
     from crm__deal_stage_changes as changes
     join deal_leads on deal_leads.deal_id = trim(changes.deal_id)
-    left join labels as exact
-        on exact.entity_type = 'deal'
-        and exact.source_system = lower(trim(coalesce(changes.source_system, 'hubspot')))
-        and exact.label_key = {_LABEL_KEY.format("changes.stage")}
-    left join labels as any_crm
-        on any_crm.entity_type = 'deal'
-        and any_crm.source_system = '*'
-        and any_crm.label_key = {_LABEL_KEY.format("changes.stage")}
+    {_label_joins("deal", "changes.stage")}
 ),
 events as (
     select lead_id, stage_key from lead_events
