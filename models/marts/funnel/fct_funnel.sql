@@ -1,7 +1,7 @@
-{#- The milestone columns, one per ordered stage of seeds/funnel_stages.csv. A stage added to
-    the seed needs a column here too: the milestones_non_decreasing test reads the seed and
-    fails until it exists. Which stage counts as reached is computed from the seed's order. -#}
-{%- set funnel_stage_keys = ['lead', 'mql', 'sql', 'opportunity', 'proposal', 'won'] -%}
+{#- The milestone columns, one per ordered stage (var funnel_stage_keys, which must agree with
+    seeds/funnel_stages.csv: assert_funnel_stage_keys_match_seed). Which stage counts as
+    reached is computed from the seed's order. -#}
+{%- set stage_keys = funnel_stage_keys() -%}
 
 with
 
@@ -59,7 +59,7 @@ pivot_milestones as (
         funnel_entity_type,
         funnel_entity_id,
         max(stage_order) as furthest_stage_order,
-        {%- for stage_key in funnel_stage_keys %}
+        {%- for stage_key in stage_keys %}
         min(case when stage_key = '{{ stage_key }}' then reached_at end) as reached_{{ stage_key }}_at,
         max(case when stage_key = '{{ stage_key }}' and is_implied then 1 else 0 end) = 1
             as is_{{ stage_key }}_implied{{ "," if not loop.last }}
@@ -191,14 +191,14 @@ join_facts as (
             as stage_change_before_created_count,
         summarize_deals.won_amount_reporting,
         int_funnel_entities.is_sales_sourced,
-        {%- for stage_key in funnel_stage_keys %}
+        {%- for stage_key in stage_keys %}
         coalesce(pivot_milestones.is_{{ stage_key }}_implied, false) as is_{{ stage_key }}_implied,
         {%- endfor %}
         int_funnel_entities.cohort_date,
         int_funnel_entities.cohort_week,
         int_funnel_entities.cohort_month,
         int_funnel_entities.created_at,
-        {%- for stage_key in funnel_stage_keys %}
+        {%- for stage_key in stage_keys %}
         pivot_milestones.reached_{{ stage_key }}_at,
         {%- endfor %}
         summarize_transitions.last_stage_change_at
@@ -283,14 +283,14 @@ add_outcomes as (
         describe_stages.is_open
             and {{ dbt.datediff('describe_stages.last_stage_change_at', as_of_timestamp(), 'second') }}
             > {{ var('stalled_after_days') }} * 86400 as is_stalled,
-        {%- for stage_key in funnel_stage_keys %}
+        {%- for stage_key in stage_keys %}
         describe_stages.is_{{ stage_key }}_implied,
         {%- endfor %}
         describe_stages.cohort_date,
         describe_stages.cohort_week,
         describe_stages.cohort_month,
         describe_stages.created_at,
-        {%- for stage_key in funnel_stage_keys %}
+        {%- for stage_key in stage_keys %}
         describe_stages.reached_{{ stage_key }}_at,
         {%- endfor %}
         describe_stages.current_stage_entered_at,

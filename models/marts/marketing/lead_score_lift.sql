@@ -1,3 +1,8 @@
+{%- set band_sql_rate = safe_divide('count_by_band.sql_count', 'count_by_band.lead_count') -%}
+{%- set band_won_rate = safe_divide('count_by_band.won_count', 'count_by_band.lead_count') -%}
+{%- set overall_sql_rate = safe_divide('count_overall.sql_count', 'count_overall.lead_count') -%}
+{%- set overall_won_rate = safe_divide('count_overall.won_count', 'count_overall.lead_count') -%}
+
 with
 
 lead_scores as (
@@ -57,14 +62,12 @@ compute_lift as (
         count_by_band.min_lead_score,
         count_by_band.max_lead_score,
         count_by_band.average_lead_score,
-        1.0 * count_by_band.sql_count / nullif(count_by_band.lead_count, 0) as sql_conversion_rate,
-        1.0 * count_by_band.won_count / nullif(count_by_band.lead_count, 0) as won_conversion_rate,
-        1.0 * count_overall.sql_count / nullif(count_overall.lead_count, 0) as overall_sql_conversion_rate,
-        1.0 * count_overall.won_count / nullif(count_overall.lead_count, 0) as overall_won_conversion_rate,
-        (1.0 * count_by_band.sql_count / nullif(count_by_band.lead_count, 0))
-            / nullif(1.0 * count_overall.sql_count / nullif(count_overall.lead_count, 0), 0) as sql_lift,
-        (1.0 * count_by_band.won_count / nullif(count_by_band.lead_count, 0))
-            / nullif(1.0 * count_overall.won_count / nullif(count_overall.lead_count, 0), 0) as won_lift
+        {{ band_sql_rate }} as sql_conversion_rate,
+        {{ band_won_rate }} as won_conversion_rate,
+        {{ overall_sql_rate }} as overall_sql_conversion_rate,
+        {{ overall_won_rate }} as overall_won_conversion_rate,
+        {{ safe_divide(band_sql_rate, overall_sql_rate) }} as sql_lift,
+        {{ safe_divide(band_won_rate, overall_won_rate) }} as won_lift
 
     from lead_score_bands
     cross join count_overall

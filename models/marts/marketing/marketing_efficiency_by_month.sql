@@ -1,5 +1,6 @@
-{#- The funnel milestones counted per month: one reached_<stage>_at column of fct_funnel each. -#}
-{%- set counted_stages = ['lead', 'mql', 'sql', 'opportunity', 'won'] -%}
+{#- The funnel milestones counted per month (var marketing_counted_stage_keys): one
+    reached_<stage>_at column of fct_funnel each. -#}
+{%- set counted_stages = marketing_counted_stage_keys() -%}
 {%- set money_measures = ['spend_amount_reporting', 'attributed_won_revenue', 'attributed_collected_payments'] -%}
 {%- set keys = ['channel', 'utm_source', 'utm_medium', 'utm_campaign'] -%}
 {#- Every additive measure, and the activity CTEs that provide each (the others give 0). -#}
@@ -284,16 +285,14 @@ compute_metrics as (
         previous_attributed_won_revenue,
 
         ---------- cost per stage and per customer
-        spend_amount_reporting / nullif(lead_count, 0) as cost_per_lead,
-        spend_amount_reporting / nullif(mql_count, 0) as cost_per_mql,
-        spend_amount_reporting / nullif(sql_count, 0) as cost_per_sql,
-        spend_amount_reporting / nullif(opportunity_count, 0) as cost_per_opportunity,
-        spend_amount_reporting / nullif(won_count, 0) as cost_per_won,
-        spend_amount_reporting / nullif(new_paying_customer_count, 0) as cac_marketing_only,
+        {%- for stage_key in counted_stages %}
+        {{ safe_divide('spend_amount_reporting', stage_key ~ '_count') }} as cost_per_{{ stage_key }},
+        {%- endfor %}
+        {{ safe_divide('spend_amount_reporting', 'new_paying_customer_count') }} as cac_marketing_only,
 
         ---------- return
-        (attributed_won_revenue - spend_amount_reporting) / nullif(spend_amount_reporting, 0) as roi,
-        (attributed_collected_payments - spend_amount_reporting) / nullif(spend_amount_reporting, 0)
+        {{ safe_divide('attributed_won_revenue - spend_amount_reporting', 'spend_amount_reporting') }} as roi,
+        {{ safe_divide('attributed_collected_payments - spend_amount_reporting', 'spend_amount_reporting') }}
             as roi_on_collected_payments,
         {#- an unchanged revenue gives 0, never the floating-point -0 of 0 / a negative number -#}
         case

@@ -43,10 +43,14 @@ compute_shares as (
         coalesce(count_by_match_method.unknown_crm_account_id_count, 0) as unknown_crm_account_id_count,
         coalesce(count_by_match_method.ambiguous_domain_count, 0) as ambiguous_domain_count,
         coalesce(count_by_match_method.current_mrr, 0) as current_mrr,
-        100.0 * coalesce(count_by_match_method.customer_count, 0)
-            / nullif(sum(coalesce(count_by_match_method.customer_count, 0)) over (), 0) as customer_share,
-        100.0 * coalesce(count_by_match_method.current_mrr, 0)
-            / nullif(sum(coalesce(count_by_match_method.current_mrr, 0)) over (), 0) as current_mrr_share
+        {{ safe_divide(
+            '100.0 * coalesce(count_by_match_method.customer_count, 0)',
+            'sum(coalesce(count_by_match_method.customer_count, 0)) over ()',
+        ) }} as customer_share,
+        {{ safe_divide(
+            '100.0 * coalesce(count_by_match_method.current_mrr, 0)',
+            'sum(coalesce(count_by_match_method.current_mrr, 0)) over ()',
+        ) }} as current_mrr_share
 
     from list_match_methods
     left join count_by_match_method

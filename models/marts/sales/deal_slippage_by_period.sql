@@ -48,7 +48,7 @@ compute_slippage as (
         summarize_expected_deals.lost_by_end_count,
         summarize_expected_deals.slipped_deal_count,
         summarize_expected_deals.deleted_by_end_count,
-        {{ sales_safe_divide('summarize_expected_deals.slipped_deal_count * 100', 'summarize_expected_deals.expected_deal_count') }}
+        {{ safe_divide('summarize_expected_deals.slipped_deal_count * 100', 'summarize_expected_deals.expected_deal_count') }}
             as slippage_rate,
         summarize_expected_deals.period_end_date < {{ as_of_date() }} as is_period_complete,
         {{ as_of_date() }} as as_of_date

@@ -38,7 +38,7 @@ assign_cohorts as (
     select
         '{{ cohort_grain }}' as cohort_grain,
         cohort_{{ cohort_grain }} as cohort_start_date,
-        {{ sales_period_end(cohort_grain, 'cohort_' ~ cohort_grain) }} as cohort_end_date,
+        {{ period_end(cohort_grain, 'cohort_' ~ cohort_grain) }} as cohort_end_date,
         funnel_entity_type,
         funnel_entity_id,
         channel,
@@ -161,8 +161,8 @@ compute_rates as (
         reached_count,
         reached_implied_count,
         converted_count,
-        {{ sales_safe_divide('converted_count', 'reached_count') }} as step_conversion_rate,
-        {{ sales_safe_divide('reached_count', 'first_stage_reached_count') }} as cumulative_conversion_rate,
+        {{ safe_divide('converted_count', 'reached_count') }} as step_conversion_rate,
+        {{ safe_divide('reached_count', 'first_stage_reached_count') }} as cumulative_conversion_rate,
         {{ as_of_date() }} as as_of_date
 
     from join_counts

@@ -150,7 +150,7 @@ compute_drop_off as (
     select
         join_counts.*,
         lost_count + stalled_count as dropped_off_count,
-        {{ sales_safe_divide('lost_count + stalled_count', 'reached_count') }} as drop_off_rate,
+        {{ safe_divide('lost_count + stalled_count', 'reached_count') }} as drop_off_rate,
         {{ var('stalled_after_days') }} as stalled_after_days,
         {{ as_of_date() }} as as_of_date
 

@@ -105,8 +105,8 @@ compute_coverage as (
 
     select
         union_levels.*,
-        {{ sales_safe_divide('open_pipeline_amount_reporting', 'quota_amount_reporting') }} as pipeline_coverage,
-        {{ sales_safe_divide('weighted_pipeline_amount_reporting', 'quota_amount_reporting') }}
+        {{ safe_divide('open_pipeline_amount_reporting', 'quota_amount_reporting') }} as pipeline_coverage,
+        {{ safe_divide('weighted_pipeline_amount_reporting', 'quota_amount_reporting') }}
             as weighted_pipeline_coverage,
         {{ as_of_date() }} as as_of_date
 

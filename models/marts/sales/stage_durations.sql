@@ -68,8 +68,8 @@ summarize_completed_spells as (
         stage_key,
         count(*) as completed_spell_count,
         sum(spell_seconds) / 86400.0 / count(*) as completed_mean_days,
-        {{ sales_percentile('spell_days', 0.5) }} as completed_median_days,
-        {{ sales_percentile('spell_days', 0.9) }} as completed_p90_days
+        {{ percentile('spell_days', 0.5) }} as completed_median_days,
+        {{ percentile('spell_days', 0.9) }} as completed_p90_days
 
     from measure_days
     where spell_status = 'completed'
@@ -83,8 +83,8 @@ summarize_open_spells as (
         stage_key,
         count(*) as open_spell_count,
         sum(spell_seconds) / 86400.0 / count(*) as open_mean_age_days,
-        {{ sales_percentile('spell_days', 0.5) }} as open_median_age_days,
-        {{ sales_percentile('spell_days', 0.9) }} as open_p90_age_days,
+        {{ percentile('spell_days', 0.5) }} as open_median_age_days,
+        {{ percentile('spell_days', 0.9) }} as open_p90_age_days,
         max(spell_days) as open_max_age_days
 
     from measure_days

@@ -24,3 +24,17 @@
 {% macro attribution_direct_channel() -%}
     {{ return(var('attribution_direct_channel', 'direct') | trim | lower) }}
 {%- endmacro %}
+
+
+{#- The funnel stages whose milestones marketing_efficiency_by_month counts per month:
+    var('marketing_counted_stage_keys'), in funnel order. Fails the compilation when it names
+    a stage that is not in funnel_stage_keys(). -#}
+{% macro marketing_counted_stage_keys() -%}
+    {%- set counted = var('marketing_counted_stage_keys') | map('lower') | list -%}
+    {%- for stage_key in counted if stage_key not in funnel_stage_keys() -%}
+        {{ exceptions.raise_compiler_error(
+            "var('marketing_counted_stage_keys') names '" ~ stage_key ~ "', which is not in var('funnel_stage_keys')"
+        ) }}
+    {%- endfor -%}
+    {{ return(funnel_stage_keys() | select('in', counted) | list) }}
+{%- endmacro %}
