@@ -1,28 +1,8 @@
 with
 
-int_sales_deal_closes as (
+int_sales_deal_closes_by_period as (
 
-    select * from {{ ref('int_sales_deal_closes') }}
-
-),
-
-assign_periods as (
-
-    {%- for period_grain in ['month', 'quarter'] %}
-
-    select
-        '{{ period_grain }}' as period_grain,
-        {{ sales_period_start(period_grain, 'closed_date') }} as period_start_date,
-        {{ sales_period_end(period_grain, sales_period_start(period_grain, 'closed_date')) }} as period_end_date,
-        int_sales_deal_closes.*
-
-    from int_sales_deal_closes
-    where is_won
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select * from {{ ref('int_sales_deal_closes_by_period') }}
 
 ),
 
@@ -42,7 +22,8 @@ summarize_won_deals as (
         sum(lead_to_won_seconds) / 86400.0 as total_lead_to_won_days,
         sum(won_amount_reporting) as won_amount_reporting
 
-    from assign_periods
+    from int_sales_deal_closes_by_period
+    where is_won
     group by
         period_grain,
         period_start_date,
@@ -58,10 +39,10 @@ compute_averages as (
 
     select
         summarize_won_deals.*,
-        {{ sales_safe_divide('total_sales_cycle_days', 'won_deal_count') }} as average_sales_cycle_days,
-        {{ sales_safe_divide('total_lead_to_won_days', 'won_deal_with_lead_count') }}
+        {{ safe_divide('total_sales_cycle_days', 'won_deal_count') }} as average_sales_cycle_days,
+        {{ safe_divide('total_lead_to_won_days', 'won_deal_with_lead_count') }}
             as average_lead_to_won_days,
-        {{ sales_safe_divide('won_amount_reporting', 'won_deal_count') }} as average_deal_size_reporting
+        {{ safe_divide('won_amount_reporting', 'won_deal_count') }} as average_deal_size_reporting
 
     from summarize_won_deals
 

@@ -1,27 +1,8 @@
 with
 
-int_sales_deal_closes as (
+int_sales_deal_closes_by_period as (
 
-    select * from {{ ref('int_sales_deal_closes') }}
-
-),
-
-assign_periods as (
-
-    {%- for period_grain in ['month', 'quarter'] %}
-
-    select
-        '{{ period_grain }}' as period_grain,
-        {{ sales_period_start(period_grain, 'closed_date') }} as period_start_date,
-        {{ sales_period_end(period_grain, sales_period_start(period_grain, 'closed_date')) }} as period_end_date,
-        int_sales_deal_closes.*
-
-    from int_sales_deal_closes
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select * from {{ ref('int_sales_deal_closes_by_period') }}
 
 ),
 
@@ -41,7 +22,7 @@ summarize_closed_deals as (
         coalesce(sum(won_amount_reporting), 0) as won_amount_reporting,
         coalesce(sum(lost_amount_reporting), 0) as lost_amount_reporting
 
-    from assign_periods
+    from int_sales_deal_closes_by_period
     group by
         period_grain,
         period_start_date,
@@ -58,8 +39,8 @@ compute_win_rates as (
     select
         summarize_closed_deals.*,
         won_amount_reporting + lost_amount_reporting as closed_amount_reporting,
-        {{ sales_safe_divide('won_deal_count', 'won_deal_count + lost_deal_count') }} as win_rate_by_count,
-        {{ sales_safe_divide('won_amount_reporting', 'won_amount_reporting + lost_amount_reporting') }}
+        {{ safe_divide('won_deal_count', 'won_deal_count + lost_deal_count') }} as win_rate_by_count,
+        {{ safe_divide('won_amount_reporting', 'won_amount_reporting + lost_amount_reporting') }}
             as win_rate_by_amount
 
     from summarize_closed_deals

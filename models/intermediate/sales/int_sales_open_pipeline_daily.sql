@@ -44,7 +44,7 @@ list_open_versions as (
 list_changes as (
 
     select
-        {{ sales_next_day('valid_from_date') }} as change_date,
+        {{ next_day('valid_from_date') }} as change_date,
         stage_key,
         currency,
         1 as deal_count_change,
@@ -55,7 +55,7 @@ list_changes as (
     union all
 
     select
-        {{ sales_next_day('valid_to_date') }} as change_date,
+        {{ next_day('valid_to_date') }} as change_date,
         stage_key,
         currency,
         -1 as deal_count_change,

@@ -19,7 +19,7 @@ stg_finance__fx_rates as (
 find_first_day as (
 
     select
-        {{ sales_next_day('min(valid_from_date)') }} as first_day
+        {{ next_day('min(valid_from_date)') }} as first_day
 
     from int_deal_versions
 
@@ -61,8 +61,8 @@ keep_days_to_last_day as (
 
     select
         pipeline_date,
-        {{ sales_period_start('month', 'pipeline_date') }} as month_start_date,
-        {{ sales_period_start('quarter', 'pipeline_date') }} as quarter_start_date
+        {{ period_start('month', 'pipeline_date') }} as month_start_date,
+        {{ period_start('quarter', 'pipeline_date') }} as quarter_start_date
 
     from list_days
     where pipeline_date <= last_day

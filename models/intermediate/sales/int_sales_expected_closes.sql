@@ -14,12 +14,12 @@ int_sales_pipeline_days as (
 
 list_periods as (
 
-    {%- for period_grain in ['month', 'quarter'] %}
+    {%- for period_grain in sales_period_grains() %}
 
     select
         '{{ period_grain }}' as period_grain,
         {{ period_grain }}_start_date as period_start_date,
-        {{ sales_period_end(period_grain, period_grain ~ '_start_date') }} as period_end_date
+        {{ period_end(period_grain, period_grain ~ '_start_date') }} as period_end_date
 
     from int_sales_pipeline_days
     where {{ period_grain }}_start_date = pipeline_date
@@ -67,7 +67,7 @@ find_end_states as (
     inner join int_deal_versions as versions_at_end
         on find_expected_deals.deal_id = versions_at_end.deal_id
         and {{ deal_version_standing_on(
-            sales_next_day('find_expected_deals.period_end_date'), 'versions_at_end'
+            next_day('find_expected_deals.period_end_date'), 'versions_at_end'
         ) }}
 
 ),
