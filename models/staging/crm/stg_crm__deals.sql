@@ -1,53 +1,43 @@
 with
 
-source as (
+base_crm__deals as (
 
-    {{ latest_version(
-        source('crm', 'deals'),
-        partition_by=normalize_text('deal_id', lowercase=false),
-        order_by='updated_at desc',
-    ) }}
+    select * from {{ ref('base_crm__deals') }}
 
 ),
 
-renamed as (
+keep_latest_versions as (
+
+    {{ latest_version('base_crm__deals', partition_by='deal_id', order_by='updated_at desc') }}
+
+),
+
+select_columns as (
 
     select
-
-        ----------  ids
-        {{ normalize_text('deal_id', lowercase=false) }} as deal_id,
-        {{ normalize_text('lead_id', lowercase=false) }} as lead_id,
-        {{ normalize_text('account_id', lowercase=false) }} as account_id,
-        {{ normalize_text('owner_id', lowercase=false) }} as owner_id,
-
-        ---------- text
-        {{ crm_source_system() }} as source_system,
-        {{ normalize_text('stage', lowercase=false) }} as stage_label,
-        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
-        {{ normalize_text('deal_name', lowercase=false) }} as deal_name,
-        {{ normalize_text('account_name', lowercase=false) }} as account_name,
-        {{ normalize_domain('account_domain') }} as account_domain,
-
-        ---------- numerics
+        deal_id,
+        lead_id,
+        account_id,
+        owner_id,
+        source_system,
+        stage_label,
+        currency,
+        deal_name,
+        account_name,
+        account_domain,
         amount,
-
-        ---------- booleans
-        coalesce(is_deleted, false) as is_deleted,
-
-        ---------- dates
+        is_deleted,
         expected_close_date,
-
-        ---------- timestamps
         created_at,
         updated_at
 
-    from source
+    from keep_latest_versions
 
 ),
 
 mapped as (
 
-    {{ map_stage_labels('renamed', 'deal', label_column='stage_label') }}
+    {{ map_stage_labels('select_columns', 'deal', label_column='stage_label') }}
 
 )
 
