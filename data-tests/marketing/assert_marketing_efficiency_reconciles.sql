@@ -44,17 +44,48 @@ sum_mart as (
 
 ),
 
+sum_spend as (
+
+    select sum(spend_amount_reporting) as spend_amount_reporting
+
+    from int_marketing_spend
+
+),
+
+sum_funnel as (
+
+    select
+        sum(case when reached_lead_at is not null then 1 else 0 end) as lead_count,
+        sum(case when reached_won_at is not null then 1 else 0 end) as won_count,
+        sum(case when reached_won_at is not null then won_amount_reporting end) as attributed_won_revenue
+
+    from fct_funnel
+
+),
+
+sum_payments as (
+
+    select
+        count(distinct customer_id) as new_paying_customer_count,
+        sum(collected_amount_reporting) as attributed_collected_payments
+
+    from int_marketing_collected_payments
+
+),
+
 sum_sources as (
 
     select
-        (select sum(spend_amount_reporting) from int_marketing_spend) as spend_amount_reporting,
-        (select count(*) from fct_funnel where reached_lead_at is not null) as lead_count,
-        (select count(*) from fct_funnel where reached_won_at is not null) as won_count,
-        (select count(distinct customer_id) from int_marketing_collected_payments) as new_paying_customer_count,
-        (select sum(collected_amount_reporting) from int_marketing_collected_payments)
-            as attributed_collected_payments,
-        (select sum(won_amount_reporting) from fct_funnel where reached_won_at is not null)
-            as attributed_won_revenue
+        sum_spend.spend_amount_reporting,
+        sum_funnel.lead_count,
+        sum_funnel.won_count,
+        sum_payments.new_paying_customer_count,
+        sum_payments.attributed_collected_payments,
+        sum_funnel.attributed_won_revenue
+
+    from sum_spend
+    cross join sum_funnel
+    cross join sum_payments
 
 ),
 

@@ -15,7 +15,7 @@ funnel_stages as (
 order_versions as (
 
     select
-        stg_crm__deal_versions.*,
+        *,
         row_number() over (
             partition by deal_id order by valid_from
         ) as version_number,
@@ -68,7 +68,7 @@ set_validity as (
 add_reporting_dates as (
 
     select
-        set_validity.*,
+        *,
         {{ to_reporting_date('valid_from') }} as valid_from_date,
         {{ to_reporting_date('valid_to') }} as valid_to_date
 

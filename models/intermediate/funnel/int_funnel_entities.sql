@@ -98,7 +98,7 @@ add_cohort_dates as (
 truncate_cohort_dates as (
 
     select
-        add_cohort_dates.*,
+        *,
         cast({{ dbt.date_trunc('week', 'cohort_date') }} as date) as cohort_week,
         cast({{ dbt.date_trunc('month', 'cohort_date') }} as date) as cohort_month
 

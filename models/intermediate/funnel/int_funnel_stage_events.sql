@@ -51,8 +51,8 @@ find_entry_stages as (
 
     from rank_entry_stages
     inner join funnel_stages
-        on funnel_stages.entity_type = rank_entry_stages.entity_type
-        and funnel_stages.stage_order = rank_entry_stages.entry_stage_order
+        on rank_entry_stages.entity_type = funnel_stages.entity_type
+        and rank_entry_stages.entry_stage_order = funnel_stages.stage_order
 
 ),
 

@@ -9,7 +9,7 @@ int_stage_transitions as (
 find_exits as (
 
     select
-        int_stage_transitions.*,
+        *,
         lead(changed_at) over (
             partition by entity_type, entity_id order by transition_sequence
         ) as exited_at,
@@ -58,7 +58,7 @@ measure_spells as (
 convert_durations as (
 
     select
-        measure_spells.*,
+        *,
         duration_seconds / 86400.0 as duration_days
 
     from measure_spells

@@ -28,7 +28,7 @@ keep_mapped_events as (
 find_previous_stages as (
 
     select
-        keep_mapped_events.*,
+        *,
         lag(stage_key) over (
             partition by entity_type, entity_id order by event_sequence
         ) as from_stage_key,

@@ -39,7 +39,7 @@ map_channels as (
 
 ),
 
-{#- A milestone's touches are the lead's touches up to the moment it was reached: a prefix of
+{# A milestone's touches are the lead's touches up to the moment it was reached: a prefix of
     the lead's touches in (occurred_at, touchpoint_id) order. So a touch's position at every
     milestone is its position among all the lead's touches, and the last non-direct touch of a
     milestone is the last non-direct one seen up to the prefix's end: both are computed once
@@ -96,7 +96,7 @@ match_touches_to_milestones as (
     inner join track_last_non_direct_touches
         on int_funnel_milestones.funnel_entity_type = 'lead'
         and int_funnel_milestones.funnel_entity_id = track_last_non_direct_touches.lead_id
-        and track_last_non_direct_touches.occurred_at <= int_funnel_milestones.reached_at
+        and int_funnel_milestones.reached_at >= track_last_non_direct_touches.occurred_at
 
 ),
 

@@ -48,7 +48,7 @@ select_collected_invoices as (
 
 ),
 
-{#- The revenue model converts only invoices that count towards MRR; a paid invoice that does
+{# The revenue model converts only invoices that count towards MRR; a paid invoice that does
     not (a proration shorter than 28 days) is converted here with the same macro at the same
     rate day (fx_rate_date), so every collected amount is in the reporting currency. -#}
 convert_remaining_amounts as (

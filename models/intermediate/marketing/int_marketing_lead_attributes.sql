@@ -52,7 +52,7 @@ find_first_stage as (
 
 ),
 
-{#- Behaviour known when the lead was captured: its touches at or before it reached the
+{# Behaviour known when the lead was captured: its touches at or before it reached the
     first funnel stage. -#}
 summarise_capture_touches as (
 
@@ -73,7 +73,6 @@ summarise_capture_touches as (
 join_lead_attributes as (
 
     select
-        stg_crm__leads.lead_id,
         {%- for attribute, expression in text_attributes.items() %}
         {{ expression }} as {{ attribute }},
         {%- endfor %}
@@ -81,8 +80,9 @@ join_lead_attributes as (
         {{ expression }} as {{ attribute }},
         {%- endfor %}
         {%- for attribute, expression in boolean_attributes.items() %}
-        {{ expression }} as {{ attribute }}{{ "," if not loop.last }}
+        {{ expression }} as {{ attribute }},
         {%- endfor %}
+        stg_crm__leads.lead_id
 
     from stg_crm__leads
     left join int_funnel_entities

@@ -53,7 +53,7 @@ collect_account_domains as (
 
     select
         select_live_deals.account_id,
-        stg_crm__leads.company_domain as company_domain
+        stg_crm__leads.company_domain
 
     from select_live_deals
     inner join stg_crm__leads

@@ -28,8 +28,8 @@ spread_over_service_months as (
 
     from int_payments_invoice_mrr
     inner join int_revenue_months
-        on int_revenue_months.mrr_month >= int_payments_invoice_mrr.service_start_month
-        and int_revenue_months.mrr_month <= int_payments_invoice_mrr.service_end_month
+        on int_payments_invoice_mrr.service_start_month <= int_revenue_months.mrr_month
+        and int_payments_invoice_mrr.service_end_month >= int_revenue_months.mrr_month
     where int_payments_invoice_mrr.is_mrr_eligible
 
 )

@@ -50,7 +50,7 @@ list_closed_deals as (
 add_close_dates as (
 
     select
-        list_closed_deals.*,
+        *,
         {{ to_reporting_date('closed_at') }} as closed_date
 
     from list_closed_deals
@@ -114,7 +114,7 @@ add_entities as (
 measure_cycles as (
 
     select
-        add_entities.*,
+        *,
         case
             when is_won then {{ dbt.datediff('created_at', 'won_at', 'second') }}
         end as sales_cycle_seconds,

@@ -75,8 +75,8 @@ find_end_states as (
 flag_slipped_deals as (
 
     select
-        find_end_states.*,
-        not (is_won_by_end or is_lost_by_end) as is_slipped
+        *,
+        not is_won_by_end and not is_lost_by_end as is_slipped
 
     from find_end_states
 

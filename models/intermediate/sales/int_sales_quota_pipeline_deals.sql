@@ -63,7 +63,7 @@ convert_amounts as (
 weight_amounts as (
 
     select
-        convert_amounts.*,
+        *,
         amount_reporting * win_probability as weighted_amount_reporting
 
     from convert_amounts

@@ -58,12 +58,12 @@ pivot_milestones as (
     select
         funnel_entity_type,
         funnel_entity_id,
-        max(stage_order) as furthest_stage_order,
         {%- for stage_key in stage_keys %}
         min(case when stage_key = '{{ stage_key }}' then reached_at end) as reached_{{ stage_key }}_at,
         max(case when stage_key = '{{ stage_key }}' and is_implied then 1 else 0 end) = 1
-            as is_{{ stage_key }}_implied{{ "," if not loop.last }}
+            as is_{{ stage_key }}_implied,
         {%- endfor %}
+        max(stage_order) as furthest_stage_order
 
     from int_funnel_milestones
     group by funnel_entity_type, funnel_entity_id
@@ -73,7 +73,7 @@ pivot_milestones as (
 rank_deals as (
 
     select
-        int_deal_outcomes.*,
+        *,
         row_number() over (
             partition by funnel_entity_type, funnel_entity_id
             order by
@@ -81,7 +81,7 @@ rank_deals as (
                 current_stage_order desc,
                 case when is_lost then current_stage_entered_at end desc,
                 current_stage_entered_at,
-                deal_id
+                deal_id asc
         ) as deal_rank,
         row_number() over (
             partition by funnel_entity_type, funnel_entity_id
@@ -280,9 +280,11 @@ add_outcomes as (
         describe_stages.is_open,
         describe_stages.is_won,
         describe_stages.is_lost,
-        describe_stages.is_open
+        (
+            describe_stages.is_open
             and {{ dbt.datediff('describe_stages.last_stage_change_at', as_of_timestamp(), 'second') }}
-            > {{ var('stalled_after_days') }} * 86400 as is_stalled,
+            > {{ var('stalled_after_days') }} * 86400
+        ) as is_stalled,
         {%- for stage_key in stage_keys %}
         describe_stages.is_{{ stage_key }}_implied,
         {%- endfor %}

@@ -9,7 +9,7 @@ int_stage_spells as (
 add_reporting_dates as (
 
     select
-        int_stage_spells.*,
+        *,
         {{ to_reporting_date('entered_at') }} as entered_date,
         {{ to_reporting_date('exited_at') }} as exited_date
 

@@ -9,7 +9,7 @@ int_stage_transitions as (
 add_reporting_dates as (
 
     select
-        int_stage_transitions.*,
+        *,
         {{ to_reporting_date('changed_at') }} as changed_date
 
     from int_stage_transitions
@@ -19,7 +19,7 @@ add_reporting_dates as (
 truncate_reporting_dates as (
 
     select
-        add_reporting_dates.*,
+        *,
         cast({{ dbt.date_trunc('week', 'changed_date') }} as date) as changed_week,
         cast({{ dbt.date_trunc('month', 'changed_date') }} as date) as changed_month
 

@@ -13,8 +13,8 @@
 } -%}
 {%- set measures = ['spend_amount_reporting', 'impressions', 'clicks'] -%}
 {%- for stage_key in counted_stages -%}
-    {%- do measures.append(stage_key ~ '_count') -%}
-    {%- do provided['list_funnel_milestones'].append(stage_key ~ '_count') -%}
+{%- do measures.append(stage_key ~ '_count') -%}
+{%- do provided['list_funnel_milestones'].append(stage_key ~ '_count') -%}
 {%- endfor -%}
 {%- do measures.extend(['new_paying_customer_count', 'attributed_won_revenue', 'attributed_collected_payments']) -%}
 
@@ -76,14 +76,14 @@ list_funnel_milestones as (
 
     {% for stage_key in counted_stages -%}
     select
+        {%- for counted_stage in counted_stages %}
+        {{ 1 if counted_stage == stage_key else 0 }} as {{ counted_stage }}_count,
+        {%- endfor %}
         cast({{ dbt.date_trunc('month', to_reporting_date('reached_' ~ stage_key ~ '_at')) }} as date) as report_month,
         channel,
         acquisition_source as utm_source,
         acquisition_medium as utm_medium,
-        acquisition_campaign as utm_campaign,
-        {%- for counted_stage in counted_stages %}
-        {{ 1 if counted_stage == stage_key else 0 }} as {{ counted_stage }}_count{{ "," if not loop.last }}
-        {%- endfor %}
+        acquisition_campaign as utm_campaign
     from fct_funnel
     where reached_{{ stage_key }}_at is not null
     {% if not loop.last %}
@@ -166,13 +166,13 @@ union_activity as (
 
     {% for activity_cte, provided_measures in provided.items() -%}
     select
-        report_month,
+        {%- for measure in measures %}
+        {{ measure if measure in provided_measures else 0 }} as {{ measure }},
+        {%- endfor %}
         {%- for key in keys %}
         {{ key }},
         {%- endfor %}
-        {%- for measure in measures %}
-        {{ measure if measure in provided_measures else 0 }} as {{ measure }}{{ "," if not loop.last }}
-        {%- endfor %}
+        report_month
     from {{ activity_cte }}
     {% if not loop.last %}
     union all
@@ -186,17 +186,14 @@ sum_activity as (
 
     select
         {{ surrogate_key(keys) }} as efficiency_key,
-        report_month,
+        {%- for measure in measures %}
+        cast(sum({{ measure }}) as {{ 'decimal(38, 9)' if measure in money_measures else dbt.type_bigint() }})
+            as {{ measure }},
+        {%- endfor %}
         {%- for key in keys %}
         {{ key }},
         {%- endfor %}
-        {%- for measure in measures %}
-        {%- if measure in money_measures %}
-        cast(sum({{ measure }}) as decimal(38, 9)) as {{ measure }}{{ "," if not loop.last }}
-        {%- else %}
-        cast(sum({{ measure }}) as {{ dbt.type_bigint() }}) as {{ measure }}{{ "," if not loop.last }}
-        {%- endif %}
-        {%- endfor %}
+        report_month
 
     from union_activity
     group by report_month, {{ keys | join(', ') }}
@@ -213,7 +210,7 @@ find_month_range as (
 
 ),
 
-{#- A key active in month m also gets a row in m + 1 (all zeros when nothing happened then),
+{# A key active in month m also gets a row in m + 1 (all zeros when nothing happened then),
     so a campaign that stopped shows the drop in its incremental ROMI. -#}
 list_key_months as (
 
@@ -259,8 +256,7 @@ compare_with_previous_month as (
         and list_key_months.report_month = current_month.report_month
     left join sum_activity as previous_month
         on list_key_months.efficiency_key = previous_month.efficiency_key
-        and previous_month.report_month
-            = cast({{ dbt.dateadd('month', -1, 'list_key_months.report_month') }} as date)
+        and cast({{ dbt.dateadd('month', -1, 'list_key_months.report_month') }} as date) = previous_month.report_month
 
 ),
 

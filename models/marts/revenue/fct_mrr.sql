@@ -56,7 +56,7 @@ fill_customer_months as (
 
     from find_first_paying_months
     inner join int_revenue_months
-        on int_revenue_months.mrr_month >= find_first_paying_months.first_paying_month
+        on find_first_paying_months.first_paying_month <= int_revenue_months.mrr_month
     left join sum_customer_months
         on find_first_paying_months.customer_id = sum_customer_months.customer_id
         and int_revenue_months.mrr_month = sum_customer_months.mrr_month

@@ -24,11 +24,17 @@ count_by_match_method as (
 
 list_match_methods as (
 
-    select 'account_id' as match_method, 1 as match_method_order
+    select
+        'account_id' as match_method,
+        1 as match_method_order
     union all
-    select 'company_domain' as match_method, 2 as match_method_order
+    select
+        'company_domain' as match_method,
+        2 as match_method_order
     union all
-    select 'unmatched' as match_method, 3 as match_method_order
+    select
+        'unmatched' as match_method,
+        3 as match_method_order
 
 ),
 

@@ -136,7 +136,7 @@ join_counts as (
         on spread_segments_over_stages.segment_id = converted.segment_id
         and spread_segments_over_stages.next_stage_key = converted.stage_key
     left join list_ordered_stages as first_stage
-        on first_stage.stage_order = spread_segments_over_stages.first_stage_order
+        on spread_segments_over_stages.first_stage_order = first_stage.stage_order
     left join count_reached as entered
         on spread_segments_over_stages.segment_id = entered.segment_id
         and first_stage.stage_key = entered.stage_key
@@ -172,7 +172,7 @@ compute_rates as (
 measure_cohort_age as (
 
     select
-        compute_rates.*,
+        *,
         {{ dbt.datediff('cohort_start_date', 'as_of_date', 'day') }} as cohort_age_days,
         cohort_end_date < as_of_date as is_cohort_closed
 

@@ -148,7 +148,7 @@ join_counts as (
 compute_drop_off as (
 
     select
-        join_counts.*,
+        *,
         lost_count + stalled_count as dropped_off_count,
         {{ safe_divide('lost_count + stalled_count', 'reached_count') }} as drop_off_rate,
         {{ var('stalled_after_days') }} as stalled_after_days,

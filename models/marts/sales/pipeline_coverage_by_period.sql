@@ -104,7 +104,7 @@ union_levels as (
 compute_coverage as (
 
     select
-        union_levels.*,
+        *,
         {{ safe_divide('open_pipeline_amount_reporting', 'quota_amount_reporting') }} as pipeline_coverage,
         {{ safe_divide('weighted_pipeline_amount_reporting', 'quota_amount_reporting') }}
             as weighted_pipeline_coverage,

@@ -38,7 +38,7 @@ summarize_won_deals as (
 compute_averages as (
 
     select
-        summarize_won_deals.*,
+        *,
         {{ safe_divide('total_sales_cycle_days', 'won_deal_count') }} as average_sales_cycle_days,
         {{ safe_divide('total_lead_to_won_days', 'won_deal_with_lead_count') }}
             as average_lead_to_won_days,

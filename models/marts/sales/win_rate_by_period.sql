@@ -37,7 +37,7 @@ summarize_closed_deals as (
 compute_win_rates as (
 
     select
-        summarize_closed_deals.*,
+        *,
         won_amount_reporting + lost_amount_reporting as closed_amount_reporting,
         {{ safe_divide('won_deal_count', 'won_deal_count + lost_deal_count') }} as win_rate_by_count,
         {{ safe_divide('won_amount_reporting', 'won_amount_reporting + lost_amount_reporting') }}
