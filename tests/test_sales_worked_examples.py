@@ -2,7 +2,7 @@
 (CRM extracts as the landing contract describes them) is ingested, the sales marts and
 everything upstream of them are built with dbt, and the marts must give the numbers worked out
 by hand from the articles. (The same formulas are unit-tested on the marts' own inputs in
-models/marts/sales/_sales__models.yml.)
+models/marts/sales/<model>.yml.)
 
 - Article 002 (Polish): 10 leads -> 7 meetings (opportunity) -> 3 proposals -> 1 customer:
   7 / 10 = 70 % of the leads reach a meeting, 3 / 7 = 42.9 % of the meetings a proposal,

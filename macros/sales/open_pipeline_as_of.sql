@@ -60,3 +60,17 @@
         )
     )
 {%- endmacro %}
+
+
+{#- True for a deal version that counts as pipeline expected to close in a period: its stage is
+    open (configured, not terminal), the deal is not deleted, and its expected_close_date falls
+    between period_start and period_end (inclusive). Combine it with
+    deal_version_standing_on(period_start, ...) to read the pipeline as it stood at the start. -#}
+{% macro deal_version_expected_to_close_in(period_start, period_end, versions_alias) -%}
+    (
+        {{ versions_alias }}.is_open_stage
+        and not {{ versions_alias }}.is_deleted
+        and {{ versions_alias }}.expected_close_date >= {{ period_start }}
+        and {{ versions_alias }}.expected_close_date <= {{ period_end }}
+    )
+{%- endmacro %}

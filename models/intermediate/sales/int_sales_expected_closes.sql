@@ -46,10 +46,9 @@ find_expected_deals as (
     from list_periods
     inner join int_deal_versions as versions_at_start
         on {{ deal_version_standing_on('list_periods.period_start_date', 'versions_at_start') }}
-    where versions_at_start.is_open_stage
-        and not versions_at_start.is_deleted
-        and versions_at_start.expected_close_date >= list_periods.period_start_date
-        and versions_at_start.expected_close_date <= list_periods.period_end_date
+    where {{ deal_version_expected_to_close_in(
+        'list_periods.period_start_date', 'list_periods.period_end_date', 'versions_at_start'
+    ) }}
 
 ),
 

@@ -37,10 +37,9 @@ find_pipeline_deals as (
     inner join int_deal_versions
         on int_sales_quotas.owner_id = int_deal_versions.owner_id
         and {{ deal_version_standing_on('int_sales_quotas.period_start_date', 'int_deal_versions') }}
-    where int_deal_versions.is_open_stage
-        and not int_deal_versions.is_deleted
-        and int_deal_versions.expected_close_date >= int_sales_quotas.period_start_date
-        and int_deal_versions.expected_close_date <= int_sales_quotas.period_end_date
+    where {{ deal_version_expected_to_close_in(
+        'int_sales_quotas.period_start_date', 'int_sales_quotas.period_end_date', 'int_deal_versions'
+    ) }}
 
 ),
 
