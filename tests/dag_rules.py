@@ -13,6 +13,9 @@ DAG and documentation checks, adapted to this project's layers:
 - every model has a description stating its grain ("One row per ..."), primary-key tests
   (``unique`` + ``not_null`` on one column, or ``unique_combination_of_columns``), and every
   column of a mart that the YAML lists has a description;
+- YAML beside the SQL: a mart is documented in ``<model>.yml`` next to ``<model>.sql``, a
+  staging or intermediate model in its folder's ``_<folder>__models.yml``; a unit test lives in
+  the YAML file of the model it tests;
 - every macro of the project has a description, and every argument of its signature is
   documented.
 """
@@ -52,6 +55,8 @@ class Model:
     description: str
     columns: dict[str, str]
     parents: tuple[str, ...]
+    #: the YAML file that documents the model ("" when none does)
+    yaml_path: str
 
     @property
     def label(self) -> str:
@@ -79,6 +84,7 @@ def models_of(manifest: dict[str, Any], project: str) -> dict[str, Model]:
                 for name, column in node.get("columns", {}).items()
             },
             parents=tuple(node["depends_on"]["nodes"]),
+            yaml_path=(node.get("patch_path") or "").split("://", 1)[-1],
         )
     return models
 
@@ -94,6 +100,7 @@ def check_manifest(manifest: dict[str, Any], project: str) -> list[Violation]:
         *check_layers(manifest, models),
         *check_documentation(models),
         *check_primary_keys(manifest, models),
+        *check_yaml_layout(manifest, models),
         *check_macros(manifest, project),
     ]
     return sorted(violations, key=lambda v: (v.offender, v.rule, v.detail))
@@ -199,6 +206,32 @@ def check_primary_keys(manifest: dict[str, Any], models: dict[str, Model]) -> It
                 "model lacks primary-key tests",
                 model.label,
                 "no column tested unique and not_null, and no unique_combination_of_columns test",
+            )
+
+
+def check_yaml_layout(manifest: dict[str, Any], models: dict[str, Model]) -> Iterator[Violation]:
+    for model in models.values():
+        if not model.yaml_path:
+            yield Violation("model has no YAML", model.label, "no properties file documents it")
+            continue
+        sql_folder, _, _ = model.path.rpartition("/")
+        yaml_folder, _, yaml_name = model.yaml_path.rpartition("/")
+        if yaml_folder != sql_folder:
+            yield Violation("model YAML not beside its SQL", model.label, model.yaml_path)
+        elif model.layer == "marts" and yaml_name != f"{model.name}.yml":
+            yield Violation("mart YAML not named after the mart", model.label, model.yaml_path)
+        elif model.layer != "marts" and not re.fullmatch(r"_\w+__models\.yml", yaml_name):
+            yield Violation(
+                "model YAML not the folder's _<folder>__models.yml", model.label, model.yaml_path
+            )
+    by_name = {model.name: model for model in models.values()}
+    for unit_test in manifest.get("unit_tests", {}).values():
+        model = by_name.get(unit_test["model"])
+        if model and unit_test["original_file_path"] != model.yaml_path:
+            yield Violation(
+                "unit test not beside its model",
+                model.label,
+                f"unit test {unit_test['name']} is in {unit_test['original_file_path']}",
             )
 
 

@@ -94,12 +94,15 @@ def model_node(
     description: str = "One row per thing (thing_id).",
     columns: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    folder = "models/" + "/".join(folders)
+    yaml_name = f"{name}.yml" if folders[0] == "marts" else f"_{folders[-1]}__models.yml"
     return {
         "resource_type": "model",
         "package_name": PROJECT,
         "name": name,
         "fqn": [PROJECT, *folders, name],
-        "original_file_path": "models/" + "/".join(folders) + f"/{name}.sql",
+        "original_file_path": f"{folder}/{name}.sql",
+        "patch_path": f"{PROJECT}://{folder}/{yaml_name}",
         "description": description,
         "columns": {
             column: {"name": column, "description": text}
@@ -172,7 +175,14 @@ def clean_manifest() -> dict[str, Any]:
             {"numerator": "The numerator.", "denominator": "The denominator."},
         )
     }
-    return {"nodes": nodes, "sources": {}, "macros": macros}
+    unit_tests = {
+        f"unit_test.{PROJECT}.fct_deals.fct_deals_counts": {
+            "name": "fct_deals_counts",
+            "model": "fct_deals",
+            "original_file_path": "models/marts/sales/fct_deals.yml",
+        }
+    }
+    return {"nodes": nodes, "sources": {}, "macros": macros, "unit_tests": unit_tests}
 
 
 def named(violations: list[Violation]) -> set[tuple[str, str]]:
@@ -238,6 +248,22 @@ def test_every_planted_violation_is_named() -> None:
     manifest["nodes"].update(half_key)
     # a model outside the layer folders
     plant(manifest, model_node("loose_model", ["scratch"], [ref("int_deals")]))
+    # YAML layout: a mart documented in its folder's shared file, an intermediate model
+    # documented in another folder, a model with no YAML, a unit test away from its model
+    shared = model_node("fct_shared_yaml", ["marts", "sales"], [ref("int_deals")])
+    shared["patch_path"] = f"{PROJECT}://models/marts/sales/_sales__models.yml"
+    plant(manifest, shared)
+    elsewhere = model_node("int_elsewhere", ["intermediate", "sales"], [ref("int_deals")])
+    elsewhere["patch_path"] = f"{PROJECT}://models/intermediate/funnel/_int_funnel__models.yml"
+    plant(manifest, elsewhere)
+    unpatched = model_node("int_unpatched", ["intermediate", "sales"], [ref("int_deals")])
+    unpatched["patch_path"] = None
+    plant(manifest, unpatched)
+    manifest["unit_tests"][f"unit_test.{PROJECT}.int_deals.stray"] = {
+        "name": "stray",
+        "model": "int_deals",
+        "original_file_path": "models/marts/sales/fct_deals.yml",
+    }
     # macros: no description; an argument of the signature not documented
     manifest["macros"][f"macro.{PROJECT}.undocumented"] = macro_node(
         "undocumented", "{% macro undocumented(x) %}{{ x }}{% endmacro %}", "", {"x": "An x."}
@@ -267,6 +293,10 @@ def test_every_planted_violation_is_named() -> None:
         ("model lacks primary-key tests", "fct_keyless"),
         ("model lacks primary-key tests", "fct_half_key"),
         ("model outside a layer", "loose_model"),
+        ("mart YAML not named after the mart", "fct_shared_yaml"),
+        ("model YAML not beside its SQL", "int_elsewhere"),
+        ("model has no YAML", "int_unpatched"),
+        ("unit test not beside its model", "int_deals"),
         ("macro lacks a description", "undocumented"),
         ("macro argument lacks a description", "half_documented"),
     }
@@ -277,9 +307,11 @@ def test_every_planted_violation_is_named() -> None:
         if v.rule == "macro argument lacks a description"
     }
     assert undocumented_arguments == {"z"}
-    # and nothing is blamed on the models that follow the rules
+    # and nothing else is blamed on the models that follow the rules (int_deals' only fault is
+    # the unit test planted away from it)
     clean = {node["name"] for node in clean_manifest()["nodes"].values() if "name" in node}
-    assert not {offender for _, offender in found} & clean
+    blamed = {(rule, offender) for rule, offender in found if offender in clean}
+    assert blamed == {("unit test not beside its model", "int_deals")}
 
 
 def test_a_violation_names_the_offender_and_what_it_reads() -> None:
