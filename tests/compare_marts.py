@@ -53,8 +53,9 @@ def columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: st
 
 def tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
     rows = con.execute(
+        # views are left out: a DuckDB view names its file's catalog, which an attached copy lacks
         "select table_name from information_schema.tables "
-        "where table_catalog = ? and table_schema = ?",
+        "where table_catalog = ? and table_schema = ? and table_type = 'BASE TABLE'",
         [catalog, schema],
     ).fetchall()
     return {name for (name,) in rows}
