@@ -12,19 +12,21 @@ from tests.conftest import SampleBuild
 def test_definitions_load(dbt_manifest: Path) -> None:
     from orchestration.definitions import defs
 
-    repository = defs.get_repository_def()
+    definitions = defs()  # what `dagster dev -m orchestration.definitions` loads
+    repository = definitions.get_repository_def()
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert "raw/crm/leads" in keys and "staging/stg_crm__leads" in keys
     assert "marts/fct_funnel" in keys and "serving/funnel_duckdb" in keys
-    assert defs.get_job_def("nightly_build") is not None
-    assert defs.get_schedule_def("nightly_build_schedule") is not None
-    assert defs.get_sensor_def("landing_folder_sensor") is not None
+    job = definitions.resolve_job_def("nightly_build")
+    assert job.asset_layer.selected_asset_keys == repository.asset_graph.get_all_asset_keys()
+    assert definitions.resolve_schedule_def("nightly_build_schedule").job_name == job.name
+    assert definitions.resolve_sensor_def("landing_folder_sensor").job_name == job.name
 
 
 def test_dbt_sources_are_wired_to_the_ingestion_assets(dbt_manifest: Path) -> None:
-    from orchestration.assets.dbt import funnel_dbt_assets
+    from orchestration.defs.assets.dbt import funnel_dbt_assets
 
-    upstream = {key.to_user_string() for key in funnel_dbt_assets.dependency_keys}
+    upstream = {key.to_user_string() for key in funnel_dbt_assets().dependency_keys}
     assert "raw/crm/deals" in upstream and "raw/payments/invoices" in upstream
 
 
