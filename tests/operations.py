@@ -1,4 +1,5 @@
-"""Helpers for the operations tests: content hashes of tables, landed PII, CLI builds."""
+"""Helpers for the operations tests: content hashes of tables, landed PII, CLI builds (one, or
+several started at the same instant)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -83,3 +85,51 @@ def run_cli_build(landing: Path, warehouse: Path, serving: Path, dagster_home: P
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout
+
+
+#: a `funnel` process that imports everything, says it is ready, then waits for the go file:
+#: two of them released by the same file start building within a millisecond of each other
+_RACER = r"""
+import os, sys, time
+ready, go, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+from orchestration import cli
+import orchestration.runner.nightly  # the slow imports happen before the barrier
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.001)
+code = cli.main(args)
+print(f"exited at {time.time()!r}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_at_the_same_instant(
+    commands: list[list[str]], env: dict[str, str], workdir: Path
+) -> list[subprocess.CompletedProcess[str]]:
+    """Run ``funnel`` commands (argument lists) in separate processes released together."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    go = workdir / "go"
+    started = []
+    for number, args in enumerate(commands):
+        ready = workdir / f"ready-{number}"
+        out, err = workdir / f"out-{number}.txt", workdir / f"err-{number}.txt"
+        process = subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(ready), str(go), *args],
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=out.open("w"),
+            stderr=err.open("w"),
+        )
+        started.append((process, ready, out, err, args))
+    while not all(ready.exists() for _, ready, *_ in started):
+        if any(process.poll() is not None for process, *_ in started):
+            break  # one died before the barrier: the results will say why
+        time.sleep(0.01)
+    go.touch()
+    results = []
+    for process, _, out, err, args in started:
+        process.wait(timeout=900)
+        results.append(
+            subprocess.CompletedProcess(args, process.returncode, out.read_text(), err.read_text())
+        )
+    return results
