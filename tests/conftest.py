@@ -73,7 +73,8 @@ def materialize_everything(landing: Path, warehouse: Path):
     from orchestration.runner.nightly import execute_nightly_build, nightly_build_run_config
 
     parse_dbt_project()
-    run_config = nightly_build_run_config(landing, warehouse, warehouse.parent.parent / "serving")
+    serving = warehouse.parent.parent / "serving"
+    run_config = nightly_build_run_config(landing, warehouse, serving, log_level="WARNING")
     with dg.DagsterInstance.ephemeral() as instance:
         return execute_nightly_build(instance, run_config)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -133,3 +134,47 @@ def run_at_the_same_instant(
             subprocess.CompletedProcess(args, process.returncode, out.read_text(), err.read_text())
         )
     return results
+
+
+#: progress lines of `funnel build`, in order, and the phase each one starts
+BUILD_PHASES = (
+    ("parsing the dbt project", "dbt parse"),
+    ("building ", "ingestion"),
+    ("[dbt] ", "dbt build"),
+    ("published version", "publishing"),
+    ("run summary:", "summary and row counts"),
+)
+
+
+def build_phase(stdout: str) -> str:
+    """The phase a build was in, from the progress lines it printed so far."""
+    phase = "start-up (imports, lock, Dagster instance)"
+    for line in stdout.splitlines():
+        for marker, name in BUILD_PHASES:
+            if line.startswith(marker):
+                phase = name
+    return phase
+
+
+def kill_build_after(
+    seconds: float, landing: Path, warehouse: Path, serving: Path, env: dict[str, str], log: Path
+) -> str:
+    """Start `funnel build`, SIGKILL it and its dbt child after ``seconds``; the phase it was
+    in (or "finished" when it ended first)."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            cli_build_command(landing, warehouse, serving),
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        finished = process.poll() is not None
+        if not finished:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    return "finished" if finished else build_phase(log.read_text(errors="replace"))

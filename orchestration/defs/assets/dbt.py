@@ -70,12 +70,13 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         # profiles.yml reads the warehouse path from the environment of the dbt process,
         # which dagster-dbt copies from this one
         os.environ["FUNNEL_WAREHOUSE"] = paths.warehouse
-        built = checked = 0
         # dbt unit tests check SQL logic on fixed fixtures, not the night's data: they run in
         # the test suite (tests/test_dbt_unit_tests.py), not in every nightly build
         command = ["build", "--exclude-resource-type", "unit_test"]
         if config.full_refresh:
             command.append("--full-refresh")
+        built = checked = 0
+        progress_log.info(f"[dbt] dbt {' '.join(command)} ...")
         for event in dbt.cli(command, context=context).stream():
             if isinstance(event, dg.Output | dg.AssetMaterialization):
                 built += 1
