@@ -55,3 +55,20 @@ def test_every_landed_row_is_loaded_or_rejected(sample_build: SampleBuild) -> No
     manifest = sample_build.query("select count(*), sum(rows_loaded) from raw._load_manifest")
     files = [p for p in sample_build.landing.rglob("*.csv")]
     assert manifest[0][0] == len(files)
+
+
+def test_the_oracles_read_exactly_the_rows_the_ingestion_loaded(
+    sample_build: SampleBuild,
+) -> None:
+    """tests/oracle_inputs.py, which every oracle reads the landed files through, keeps the
+    rows the loader kept, each at the file and line raw records for it."""
+    from orchestration.landing_contract import ENTITIES
+    from tests.oracle_inputs import landed_rows
+
+    for entity in ENTITIES:
+        read = sorted(row.lineage for row in landed_rows(sample_build.landing, entity.path))
+        loaded = sample_build.query(
+            f"select _source_file, _source_line from raw.{entity.raw_table} order by 1, 2"
+        )
+        assert read == loaded, entity.path
+        assert read, f"{entity.path}: the sample has no rows to compare"
