@@ -144,45 +144,48 @@ def _timed_build(landing: Path, warehouse: Path, serving: Path, home: Path) -> f
 
 @pytest.mark.slow
 def test_killing_the_build_long_mode(sample_build: SampleBuild, tmp_path: Path) -> None:
-    """20 kills (FUNNEL_CRASH_POINTS_LONG) at seeded random moments anywhere in a build, half on
-    a new warehouse, half on a built one; after every kill the next build runs to the end and
-    its marts and serving file are identical to an uninterrupted build's."""
+    """20 kills (FUNNEL_CRASH_POINTS_LONG) at seeded random moments anywhere in a build, about
+    half on a new warehouse, half on a built one; after every kill the next build runs to the
+    end and its marts and serving file are identical to an uninterrupted build's."""
     reference = table_hashes(sample_build.warehouse)
     home, serving = tmp_path / "dagster_home", tmp_path / "serving"
     env = cli_env(home)
     # how long an uninterrupted build takes, on a new warehouse and on a built one
     timing = tmp_path / "timing" / "funnel.duckdb"
-    first_build = _timed_build(sample_build.landing, timing, serving, home)
-    next_build = _timed_build(sample_build.landing, timing, serving, home)
+    durations = {
+        "new": _timed_build(sample_build.landing, timing, serving, home),
+        "built": _timed_build(sample_build.landing, timing, serving, home),
+    }
     assert table_hashes(timing) == reference
 
     rng = random.Random(20261203)
     kills: list[dict[str, object]] = []
     warehouse = timing
     for point in range(int(os.environ.get("FUNNEL_CRASH_POINTS_LONG", "20"))):
-        fresh = point % 2 == 0
-        if fresh:
+        state = "new" if point % 2 == 0 else "built"
+        if state == "new":
             warehouse = tmp_path / f"crashed-{point}" / "funnel.duckdb"
-        seconds = rng.uniform(0.5, first_build if fresh else next_build)
+        seconds = rng.uniform(0.5, 0.9 * durations[state])
         before = current_serving_version(serving)
-        phase = kill_build_after(
-            seconds, sample_build.landing, warehouse, serving, env, tmp_path / "log"
-        )
+        log = tmp_path / "log"
+        while (
+            phase := kill_build_after(seconds, sample_build.landing, warehouse, serving, env, log)
+        ) == "finished":
+            state, seconds = "built", seconds / 2  # the machine got faster: kill sooner
         after = current_serving_version(serving)  # opens and reads it: never broken
         assert before is None or (after is not None and after >= before), f"kill {point}"
         run_cli_build(sample_build.landing, warehouse, serving, home)
         identical = table_hashes(warehouse) == reference
         served = table_hashes(serving / SERVING_NAME) == reference
         kills.append(
-            {"kill": point, "warehouse": "new" if fresh else "built", "seconds": seconds}
-            | {"phase": phase, "next_build_identical": identical and served}
+            {"kill": point, "warehouse": state, "seconds": round(seconds, 1), "phase": phase}
+            | {"next_build_identical": identical and served}
         )
-        print(f"kill {point}: {kills[-1]}")
+        print(f"kill {point}: {kills[-1]}", flush=True)
     (tmp_path / "kills.json").write_text(json.dumps(kills, indent=2))
     phases = sorted({str(k["phase"]) for k in kills})
-    print(f"builds: {first_build:.0f} s new, {next_build:.0f} s built; phases hit: {phases}")
+    print(f"uninterrupted builds (s): {durations}; phases hit: {phases}", flush=True)
     assert all(k["next_build_identical"] for k in kills), kills
-    assert sum(k["phase"] != "finished" for k in kills) >= len(kills) * 3 // 4, kills
 
 
 def test_a_build_with_a_failing_dbt_test_publishes_nothing(
