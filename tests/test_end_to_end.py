@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 
+from orchestration.settings import PROJECT_DIR
 from tests.conftest import SampleBuild
+
+#: imports every module of orchestration/ in a fresh interpreter: none may start dbt or
+#: change an environment variable (the definitions load only when asked)
+IMPORT_EVERYTHING = r"""
+import importlib, os, pkgutil, subprocess
+
+class NoDbt(subprocess.Popen):
+    def __init__(self, args, *more, **options):
+        assert "dbt" not in str(args), f"dbt started at import: {args}"
+        super().__init__(args, *more, **options)
+
+subprocess.Popen = NoDbt
+before = dict(os.environ)
+import orchestration
+names = [m.name for m in pkgutil.walk_packages(orchestration.__path__, "orchestration.")]
+for name in names:
+    importlib.import_module(name)
+    changed = {k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k)}
+    assert not changed, f"importing {name} changed {changed}"
+print(len(names), "modules")
+"""
+
+
+def test_importing_any_module_runs_no_dbt_and_changes_no_environment() -> None:
+    quiet = ("DO_NOT_TRACK", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DAGSTER_DISABLE_TELEMETRY")
+    env = {k: v for k, v in os.environ.items() if k not in quiet and not k.startswith("FUNNEL_")}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.split()[0]) > 30
 
 
 def test_definitions_load(dbt_manifest: Path) -> None:
