@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,19 +29,6 @@ def _setup_progress_output() -> None:
     progress.handlers[:] = [handler]
     progress.setLevel(logging.INFO)
     progress.propagate = False
-
-
-def _dagster_home() -> Path:
-    """A persistent Dagster instance next to the warehouse, so `dagster dev` shows the runs."""
-    home = Path(
-        os.environ.get("DAGSTER_HOME") or settings.warehouse_path().parent / "dagster_home"
-    ).resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        shutil.copy(settings.PROJECT_DIR / "orchestration" / "dagster.yaml", config)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -67,46 +52,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_build(
-    landing: Path, warehouse: Path, serving: Path | None = None, *, full_refresh: bool = False
-) -> bool:
-    """Ingest and dbt-build everything through Dagster; True when every step succeeded."""
-    settings.export_paths(landing, warehouse)
-    if serving is not None:
-        os.environ["FUNNEL_SERVING_DIR"] = str(serving.resolve())
-    _dagster_home()
+def run_build(landing: Path, warehouse: Path, serving: Path, *, full_refresh: bool = False) -> bool:
+    """Run the nightly_build job (lock, Dagster instance, dbt parse, run); print its summary."""
     _setup_progress_output()
-    from orchestration.dbt_project import parse_project
+    from orchestration.runner.nightly import run_build as run_nightly_build
 
-    _progress("parsing the dbt project ...")
-    parse_project()
-    import dagster as dg
-
-    from orchestration.definitions import all_assets, build_resources
-    from orchestration.interrupted_runs import ensure_no_other_writer, fail_interrupted_runs
-
-    ensure_no_other_writer(warehouse)
-    instance = dg.DagsterInstance.get()
-    for run_id in fail_interrupted_runs(instance):
-        _progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
-    _progress(f"building {warehouse} from {landing}")
-    result = dg.materialize(
-        all_assets,
-        resources=build_resources(),
-        instance=instance,
-        raise_on_error=False,
-        run_config={
-            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-            "ops": {"funnel_dbt_assets": {"config": {"full_refresh": full_refresh}}},
-        },
+    summary = run_nightly_build(
+        landing, warehouse, serving, full_refresh=full_refresh, progress=_progress
     )
-    from orchestration.run_summary import summarize
-
-    summary = summarize(result)
     _progress("\nrun summary:")
     for line in summary.lines():
         _progress(f"  {line}")
-    return result.success
+    return summary.success
 
 
 def print_counts(warehouse: Path) -> None:
@@ -119,40 +76,46 @@ def print_counts(warehouse: Path) -> None:
     print(f"\nwarehouse: {warehouse}")
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    landing = Path(args.landing).resolve() if args.landing else settings.landing_dir()
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
-    if not landing.is_dir():
-        print(f"error: landing folder {landing} does not exist", file=sys.stderr)
-        return 2
-    serving = Path(args.serving).resolve() if args.serving else None
-    from orchestration.interrupted_runs import WarehouseBusy
+def build_and_report(
+    landing: Path, warehouse: Path, serving: Path, *, full_refresh: bool = False, what: str
+) -> int:
+    """Build, print the row counts and the outcome; the exit code (3: another build runs)."""
+    from orchestration.runner.lock import WarehouseBusy
 
     try:
-        ok = run_build(landing, warehouse, serving, full_refresh=args.full_refresh)
+        ok = run_build(landing, warehouse, serving, full_refresh=full_refresh)
     except WarehouseBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return 3
     print_counts(warehouse)
-    print(f"serving file: {(serving or settings.serving_dir()) / 'funnel.duckdb'}")
-    print("build succeeded" if ok else "build FAILED (see above)")
+    print(f"serving file: {serving / 'funnel.duckdb'}")
+    print(f"{what} succeeded" if ok else f"{what} FAILED (see above)")
     return 0 if ok else 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    landing = Path(args.landing).resolve() if args.landing else settings.landing_dir()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
+    serving = Path(args.serving).resolve() if args.serving else settings.serving_dir()
+    if not landing.is_dir():
+        print(f"error: landing folder {landing} does not exist", file=sys.stderr)
+        return 2
+    return build_and_report(
+        landing, warehouse, serving, full_refresh=args.full_refresh, what="build"
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     landing = settings.landing_dir()
-    warehouse = settings.warehouse_path()
     has_files = landing.is_dir() and any(p.is_file() for p in landing.rglob("*.csv*"))
     if not has_files:
         from orchestration.sample_data import generate_landing
 
         _progress(f"landing folder is empty: generating {args.leads} sample leads in {landing}")
         generate_landing(landing, leads=args.leads, seed=42, progress=_progress)
-    ok = run_build(landing, warehouse)
-    print_counts(warehouse)
-    print(f"serving file: {settings.serving_dir() / 'funnel.duckdb'}")
-    print("demo build succeeded" if ok else "demo build FAILED (see above)")
-    return 0 if ok else 1
+    return build_and_report(
+        landing, settings.warehouse_path(), settings.serving_dir(), what="demo build"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,19 +1,31 @@
-"""The dbt project as Dagster sees it, and making sure its manifest exists."""
+"""The dbt project as Dagster sees it, and preparing its manifest.
+
+Nothing happens at import. ``dbt_project()`` builds the ``DbtProject`` on first use and, under
+``dagster dev`` only, re-parses it (``prepare_if_dev()``, as dagster-dbt documents). Everywhere
+else the manifest must exist before the definitions load: the ``funnel`` command parses
+explicitly before each build (``parse_project``), the test session parses once, and a deployment
+runs ``dagster-dbt project prepare-and-package --file orchestration/dbt_project.py``.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from orchestration.settings import PROJECT_DIR, quiet_telemetry
+from orchestration.settings import PROJECT_DIR, warehouse_path
 
-quiet_telemetry()
 
-dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+@cache
+def dbt_project() -> DbtProject:
+    """The repository's dbt project (dbt_project.yml and profiles.yml at the root)."""
+    project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+    project.prepare_if_dev()
+    return project
 
 
 def dbt_executable() -> str:
@@ -22,21 +34,19 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def parse_project(quiet: bool = True) -> Path:
-    """Run ``dbt parse`` to (re)write target/manifest.json; returns its path."""
+def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
+    """Run ``dbt parse`` to (re)write target/manifest.json; returns its path.
+
+    ``warehouse`` is the file the next ``dbt build`` will use: profiles.yml reads it from
+    ``FUNNEL_WAREHOUSE``, and dbt keeps its partial-parse state only while the profile it was
+    parsed with stays the same, so parsing with the build's path lets the build reuse it.
+    Parsing never opens the warehouse.
+    """
     env = dict(os.environ)
-    # parsing never opens the warehouse, but profiles.yml needs the variable to render
-    env.setdefault("FUNNEL_WAREHOUSE", str(PROJECT_DIR / "data" / "warehouse" / "funnel.duckdb"))
+    env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
     args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
     args += ["--profiles-dir", str(PROJECT_DIR)]
     if quiet:
         args.append("--quiet")
     subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
-    return dbt_project.manifest_path
-
-
-def ensure_manifest() -> Path:
-    """Parse once when there is no manifest yet (a fresh clone, a test run)."""
-    if not dbt_project.manifest_path.exists():
-        parse_project()
-    return dbt_project.manifest_path
+    return dbt_project().manifest_path

@@ -1,34 +1,34 @@
-"""The one Dagster ``Definitions`` of the project: ``dagster dev -m orchestration.definitions``."""
+"""The one Dagster ``Definitions`` of the project: ``dagster dev -m orchestration.definitions``.
+
+``defs`` is loaded when Dagster asks for it, not at import. The ``funnel`` command and the
+tests take the ``nightly_build`` job from the same ``load_definitions()``.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import funnel_dbt_assets
-from orchestration.assets.ingestion import raw_assets
-from orchestration.assets.serving import serving_file
-from orchestration.dbt_project import dbt_executable, dbt_project
-from orchestration.resources import WarehousePaths
-from orchestration.schedules import landing_folder_sensor, nightly_build, nightly_schedule
-from orchestration.settings import quiet_telemetry
-
-quiet_telemetry()
-
-all_assets: list[dg.AssetsDefinition] = [*raw_assets, funnel_dbt_assets, serving_file]
+from orchestration.defs.assets import all_assets
+from orchestration.defs.jobs import nightly_build
+from orchestration.defs.resources import build_resources
+from orchestration.defs.schedules import nightly_build_schedule
+from orchestration.defs.sensors import landing_folder_sensor
 
 
-def build_resources() -> dict[str, object]:
-    return {
-        "paths": WarehousePaths.from_environment(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-    }
+@cache
+def load_definitions() -> dg.Definitions:
+    """Every asset, the job, the schedule, the sensor and the resources (built once)."""
+    return dg.Definitions(
+        assets=all_assets(),
+        jobs=[nightly_build],
+        schedules=[nightly_build_schedule],
+        sensors=[landing_folder_sensor],
+        resources=build_resources(),
+    )
 
 
-defs = dg.Definitions(
-    assets=all_assets,
-    jobs=[nightly_build],
-    schedules=[nightly_schedule],
-    sensors=[landing_folder_sensor],
-    resources=build_resources(),
-)
+@dg.definitions
+def defs() -> dg.Definitions:
+    return load_definitions()

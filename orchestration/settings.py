@@ -32,13 +32,8 @@ def serving_dir() -> Path:
 
 
 def quiet_telemetry() -> None:
-    """Turn off dbt's anonymous usage stats (they hang offline) and other phoning home."""
+    """Turn off dbt's anonymous usage stats (they hang offline) and other phoning home.
+    Called by the ``funnel`` command when it starts, never at import."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
-
-
-def export_paths(landing: Path | None = None, warehouse: Path | None = None) -> None:
-    """Pin the paths in the environment so dbt (profiles.yml) and Dagster agree on them."""
-    os.environ["FUNNEL_LANDING_DIR"] = str((landing or landing_dir()).resolve())
-    os.environ["FUNNEL_WAREHOUSE"] = str((warehouse or warehouse_path()).resolve())

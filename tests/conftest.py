@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -56,37 +57,31 @@ class SampleBuild:
             return con.execute(sql, params or []).fetchall()
 
 
-def materialize_everything(landing: Path, warehouse: Path, raise_on_error: bool = False):
-    """Run every asset (ingestion, seeds, models, dbt tests as checks) in-process."""
-    import dagster as dg
-    from dagster_dbt import DbtCliResource
-
-    from orchestration.dbt_project import dbt_executable, dbt_project
-    from orchestration.definitions import all_assets
-    from orchestration.resources import WarehousePaths
-
-    os.environ["FUNNEL_WAREHOUSE"] = str(warehouse)
-    return dg.materialize(
-        all_assets,
-        resources={
-            "paths": WarehousePaths(
-                landing_dir=str(landing),
-                warehouse=str(warehouse),
-                serving_dir=str(warehouse.parent.parent / "serving"),
-            ),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=raise_on_error,
-    )
-
-
-@pytest.fixture(scope="session")
-def dbt_manifest() -> Path:
+@cache
+def parse_dbt_project() -> Path:
     """Parse the dbt project once per test session (the models may have changed)."""
     from orchestration.dbt_project import parse_project
 
     return parse_project()
+
+
+def materialize_everything(landing: Path, warehouse: Path):
+    """Run the nightly_build job (ingestion, seeds, models, dbt tests as checks, publishing)
+    in-process on a temporary Dagster instance; the serving file goes to ``../serving``."""
+    import dagster as dg
+
+    from orchestration.runner.nightly import execute_nightly_build, nightly_build_run_config
+
+    parse_dbt_project()
+    serving = warehouse.parent.parent / "serving"
+    run_config = nightly_build_run_config(landing, warehouse, serving, log_level="WARNING")
+    with dg.DagsterInstance.ephemeral() as instance:
+        return execute_nightly_build(instance, run_config)
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    return parse_dbt_project()
 
 
 @pytest.fixture(scope="session")

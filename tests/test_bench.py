@@ -6,7 +6,6 @@ it never asserts on a time.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -16,14 +15,6 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH = PROJECT_DIR / "bench" / "run.py"
-
-
-def _bench_module():
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 BUILD_FIGURES = (
@@ -47,12 +38,14 @@ BUILD_FIGURES = (
 
 
 def test_helpers() -> None:
-    bench = _bench_module()
-    assert bench.union_seconds([(0, 2), (1, 3), (5, 6)]) == 4
-    assert bench.union_seconds([]) == 0
-    assert bench.parse_scales("S, m,T=250") == [("S", 10_000), ("M", 100_000), ("T", 250)]
+    from bench.artifacts import union_seconds
+    from bench.run import parse_scales
+
+    assert union_seconds([(0, 2), (1, 3), (5, 6)]) == 4
+    assert union_seconds([]) == 0
+    assert parse_scales("S, m,T=250") == [("S", 10_000), ("M", 100_000), ("T", 250)]
     with pytest.raises(SystemExit):
-        bench.parse_scales("huge")
+        parse_scales("huge")
 
 
 def test_benchmark_at_the_s_scale_reports_every_figure(tmp_path: Path) -> None:
@@ -87,6 +80,8 @@ def test_benchmark_at_the_s_scale_reports_every_figure(tmp_path: Path) -> None:
         assert {m["model"] for m in build["models"]} >= {"fct_funnel", "int_stage_spells"}
         assert all(m["seconds"] >= 0 for m in build["models"])
         assert len(build["ingest_steps"]) == 11
+        assert all(step.startswith("raw/") for step in build["ingest_steps"])
+        assert build["dbt_step_seconds"] > 0 and build["publish_seconds"] > 0
     # the night added rows on top of the full build, in the same warehouse
     assert scale["night"]["raw_rows_loaded"] > scale["full"]["raw_rows_loaded"]
     floor = scale["floor"]

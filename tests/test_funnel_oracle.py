@@ -8,105 +8,23 @@ state of a lead with deals) in plain Python, and compares every funnel entity wi
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from pathlib import Path
 
-import yaml
-
-from orchestration.landing_contract import ENTITY_BY_PATH, Entity
 from tests.conftest import SampleBuild
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-
-
-# -- reading landed files as the contract describes them ----------------------------------------
-
-
-def _parse_timestamp(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
-    except ValueError:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-def _parse(column_type: str, text: str) -> tuple[bool, object]:
-    """(ok, value) of a landed value of the contract type; ok is False when it cannot load."""
-    stripped = text.strip()
-    if column_type == "text":
-        return True, (text if text != "" else None)
-    if stripped == "":
-        return True, None
-    if column_type == "timestamp":
-        value = _parse_timestamp(stripped)
-        return value is not None, value
-    if column_type == "date":
-        try:
-            return True, date.fromisoformat(stripped)
-        except ValueError:
-            return False, None
-    if column_type == "boolean":
-        lowered = stripped.lower()
-        if lowered in ("true", "t", "1", "yes", "y"):
-            return True, True
-        if lowered in ("false", "f", "0", "no", "n"):
-            return True, False
-        return False, None
-    if column_type in ("decimal", "integer"):
-        try:
-            return True, Decimal(stripped)
-        except InvalidOperation:
-            return False, None
-    raise ValueError(column_type)
-
-
-def landed_rows(landing: Path, entity: Entity) -> Iterator[dict]:
-    """Every loadable row of the entity's landed CSV files, typed, with file and line."""
-    folder = landing / entity.path
-    files = sorted(p for p in folder.rglob("*") if p.name.endswith((".csv", ".csv.gz")))
-    assert not list(folder.rglob("*.parquet")), "the oracle reads CSV files only"
-    types = {c.name: c.type for c in entity.columns}
-    required = {c.name for c in entity.columns if c.not_empty}
-    for path in files:
-        raw = path.read_bytes()
-        if path.name.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-        for number, record in enumerate(reader, start=2):
-            row: dict = {"_file": str(path.relative_to(landing)), "_line": number}
-            ok = True
-            for name, column_type in types.items():
-                text = record.get(name) or ""
-                if name in required and text.strip() == "":
-                    ok = False
-                    break
-                parsed_ok, value = _parse(column_type, text)
-                if not parsed_ok:
-                    ok = False
-                    break
-                row[name] = value
-            if ok:
-                yield row
-
-
-def clean(value: object) -> str | None:
-    """Trimmed text, None when empty (ids, labels, source systems)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+from tests.oracle_inputs import (
+    LandedRow,
+    Stage,
+    dbt_vars,
+    funnel_stages,
+    landed_rows,
+    ordered_stages,
+    read_seed,
+)
 
 
 def label_key(label: str | None) -> str | None:
@@ -117,34 +35,6 @@ def label_key(label: str | None) -> str | None:
 
 
 # -- the seeds and vars -------------------------------------------------------------------------
-
-
-def read_seed(name: str) -> list[dict[str, str]]:
-    with (SEEDS / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    order: int | None
-    entity_type: str
-    is_terminal: bool
-    is_won: bool
-
-
-def read_stages() -> dict[str, Stage]:
-    stages = {}
-    for row in read_seed("funnel_stages.csv"):
-        order = int(row["stage_order"]) if row["stage_order"].strip() else None
-        stages[row["stage_key"]] = Stage(
-            row["stage_key"],
-            order,
-            row["entity_type"],
-            row["is_terminal"].strip().lower() == "true",
-            row["is_won"].strip().lower() == "true",
-        )
-    return stages
 
 
 def read_label_map() -> dict[tuple[str, str, str], str]:
@@ -160,8 +50,7 @@ def read_label_map() -> dict[tuple[str, str, str], str]:
 
 
 def default_source_system() -> str:
-    project = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))
-    return str(project["vars"]["default_source_system"]).strip().lower()
+    return str(dbt_vars()["default_source_system"]).strip().lower()
 
 
 # -- the oracle ---------------------------------------------------------------------------------
@@ -185,22 +74,22 @@ class Record:
     events: list[Event] = field(default_factory=list)
 
 
-def latest(rows: list[dict], key: str, order_by: str) -> dict[str, dict]:
+def latest(rows: list[LandedRow], key: str, order_by: str) -> dict[str, LandedRow]:
     """The latest version per key: greatest order_by, then the last file and line."""
-    best: dict[str, dict] = {}
+    best: dict[str, tuple[tuple, LandedRow]] = {}
     for row in rows:
-        record_id = clean(row[key])
-        rank = (row[order_by], row["_file"], row["_line"])
-        if record_id not in best or rank > best[record_id]["_rank"]:
-            best[record_id] = {**row, "_rank": rank}
-    return best
+        record_id = row.text(key)
+        rank = (row.timestamp(order_by), *row.lineage)
+        if record_id is not None and (record_id not in best or rank > best[record_id][0]):
+            best[record_id] = (rank, row)
+    return {record_id: row for record_id, (_, row) in best.items()}
 
 
 def build_oracle(landing: Path) -> tuple[dict[tuple[str, str], dict], dict[str, int]]:
-    stages = read_stages()
+    stages = funnel_stages()
     labels = read_label_map()
     default_system = default_source_system()
-    ordered = sorted((s for s in stages.values() if s.order is not None), key=lambda s: s.order)
+    ordered = ordered_stages()
     entry_stage = {
         entity_type: min(
             (s for s in ordered if s.entity_type == entity_type), key=lambda s: s.order
@@ -208,24 +97,28 @@ def build_oracle(landing: Path) -> tuple[dict[tuple[str, str], dict], dict[str, 
         for entity_type in ("lead", "deal")
     }
 
-    def read(path: str) -> list[dict]:
-        return list(landed_rows(landing, ENTITY_BY_PATH[path]))
+    def read(path: str) -> list[LandedRow]:
+        return list(landed_rows(landing, path))
 
     leads = latest(read("crm/leads"), "lead_id", "updated_at")
     deals = latest(read("crm/deals"), "deal_id", "updated_at")
 
     records: dict[tuple[str, str], Record] = {}
     for lead_id, lead in leads.items():
-        records["lead", lead_id] = Record("lead", lead_id, lead["created_at"], ("lead", lead_id))
+        created_at = lead.timestamp("created_at")
+        assert created_at is not None
+        records["lead", lead_id] = Record("lead", lead_id, created_at, ("lead", lead_id))
     for deal_id, deal in deals.items():
-        if deal["is_deleted"]:
+        if deal.boolean("is_deleted"):
             continue
-        lead_id = clean(deal["lead_id"])
+        lead_id = deal.text("lead_id")
         funnel_key = ("lead", lead_id) if lead_id in leads else ("deal", deal_id)
-        records["deal", deal_id] = Record("deal", deal_id, deal["created_at"], funnel_key)
+        created_at = deal.timestamp("created_at")
+        assert created_at is not None
+        records["deal", deal_id] = Record("deal", deal_id, created_at, funnel_key)
 
-    def map_label(system: object, entity_type: str, label: str | None) -> str | None:
-        system_key = (clean(system) or default_system).lower()
+    def map_label(system: str | None, entity_type: str, label: str | None) -> str | None:
+        system_key = (system or default_system).lower()
         key = label_key(label)
         return labels.get((system_key, entity_type, key)) or labels.get(("*", entity_type, key))
 
@@ -233,17 +126,18 @@ def build_oracle(landing: Path) -> tuple[dict[tuple[str, str], dict], dict[str, 
     changes += [("deal", "deal_id", "stage", r) for r in read("crm/deal_stage_changes")]
     seen: set[tuple] = set()
     for entity_type, id_column, label_column, row in changes:
-        record = records.get((entity_type, clean(row[id_column])))
-        label = clean(row[label_column])
-        identity = (entity_type, clean(row[id_column]), row["changed_at"], label)
-        if record is None or identity in seen:
+        record = records.get((entity_type, row.text(id_column)))
+        label = row.text(label_column)
+        changed_at = row.timestamp("changed_at")
+        identity = (entity_type, row.text(id_column), changed_at, label)
+        if record is None or changed_at is None or identity in seen:
             continue
         seen.add(identity)
-        stage = map_label(row.get("source_system"), entity_type, label)
+        stage = map_label(row.text("source_system"), entity_type, label)
         if stage is None:
             continue  # unmapped labels take no part in the history
-        effective = max(row["changed_at"], record.created_at)
-        record.events.append(Event(effective, False, row["changed_at"], stage, stages[stage].order))
+        effective = max(changed_at, record.created_at)
+        record.events.append(Event(effective, False, changed_at, stage, stages[stage].order))
 
     counts = {"skips": 0, "regressions": 0, "reopens": 0, "before_created": 0}
     for record in records.values():
@@ -320,7 +214,7 @@ def build_oracle(landing: Path) -> tuple[dict[tuple[str, str], dict], dict[str, 
         expected["is_won"] = current.is_won
         expected["is_lost"] = current.is_terminal and not current.is_won
         expected["is_sales_sourced"] = funnel_key[0] == "deal" and (
-            clean(deals[funnel_key[1]]["lead_id"]) is None
+            deals[funnel_key[1]].text("lead_id") is None
         )
         expected["deal_count"] = len(deal_states)
         entities[funnel_key] = expected
@@ -339,8 +233,7 @@ COMPARED = [
 
 def test_fct_funnel_matches_an_independent_oracle(sample_build: SampleBuild) -> None:
     expected, counts = build_oracle(sample_build.landing)
-    stages = read_stages()
-    stage_keys = [s.key for s in sorted(stages.values(), key=lambda s: s.order or 0) if s.order]
+    stage_keys = [s.key for s in ordered_stages()]
     columns = COMPARED + [f"reached_{k}_at" for k in stage_keys]
     columns += [f"is_{k}_implied" for k in stage_keys]
     rows = sample_build.query(

@@ -8,10 +8,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.assets.ingestion import raw_assets
+from orchestration.defs.assets.ingestion import raw_assets
+from orchestration.defs.resources import WarehousePaths
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landing_contract import ENTITY_BY_PATH
-from orchestration.resources import WarehousePaths
 from tests.conftest import write_landed
 
 DEALS = ENTITY_BY_PATH["crm/deals"]

@@ -18,12 +18,10 @@ lead scoring seed evaluated rule by rule. Counts must match exactly, money and r
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,79 +30,31 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SEEDS = PROJECT_DIR / "seeds"
+from tests.oracle_inputs import LandedRow as Row
+from tests.oracle_inputs import (
+    clean,
+    dbt_vars,
+    funnel_stages,
+    landed_rows,
+    ordered_stages,
+    read_seed,
+)
+
 MODELS = ("first_touch", "last_touch", "last_non_direct_touch", "linear", "position_based")
-COUNTED_STAGES = ("lead", "mql", "sql", "opportunity", "won")
+#: marketing_efficiency_by_month counts every funnel milestone but `proposal` (a sales step with
+#: no cost-per figure): one <stage>_count column each
+COUNTED_STAGES = tuple(s.key for s in ordered_stages() if s.key != "proposal")
 UNATTRIBUTED = "unattributed"
 NANO = Decimal("0.000000001")
 RELATIVE_TOLERANCE = 1e-6
 CREDIT_TOLERANCE = 1e-9
-_WHITESPACE = " \t\n\r\xa0"
-_REQUIRED = {
-    "crm/leads": ("lead_id", "created_at", "updated_at"),
-    "crm/deals": ("deal_id", "created_at", "updated_at"),
-    "crm/lead_status_changes": ("lead_id", "status", "changed_at"),
-    "crm/deal_stage_changes": ("deal_id", "stage", "changed_at"),
-    "web/touchpoints": ("touchpoint_id", "occurred_at"),
-    "ads/spend": ("date", "platform", "campaign_id"),
-    "payments/customers": ("customer_id", "created_at"),
-    "payments/invoices": ("invoice_id", "customer_id", "status", "updated_at"),
-    "finance/fx_rates": ("date", "currency"),
-}
 
 
-# -- reading landed files and seeds -------------------------------------------------------------
+# -- latest versions, labels --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    """One landed row: its file (relative path), line and text values."""
-
-    file: str
-    line: int
-    values: dict[str, str]
-
-    def text(self, name: str, lowercase: bool = False) -> str | None:
-        value = (self.values.get(name) or "").strip(_WHITESPACE)
-        if not value:
-            return None
-        return value.lower() if lowercase else value
-
-    def timestamp(self, name: str) -> datetime | None:
-        text = self.text(name)
-        if text is None:
-            return None
-        value = datetime.fromisoformat(text)
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
-
-    def decimal(self, name: str) -> Decimal | None:
-        text = self.text(name)
-        return Decimal(text) if text is not None else None
-
-    def boolean(self, name: str) -> bool:
-        return (self.text(name, lowercase=True) or "") in ("true", "t", "1", "yes", "y")
-
-
-def landed(landing: Path, entity: str) -> list[Row]:
-    """Every row of the entity's CSV files in load order (file path, then line)."""
-    rows = []
-    paths = sorted(p for p in (landing / entity).rglob("*") if p.name.endswith((".csv", ".csv.gz")))
-    for path in paths:
-        raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-        reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-        for line, values in enumerate(reader, start=2):
-            row = Row(path.relative_to(landing).as_posix(), line, values)
-            if all(row.text(name) for name in _REQUIRED.get(entity, ())):
-                rows.append(row)
-    return rows
-
-
-def latest(rows: list[Row], key: tuple[str, ...], order: str | None = None) -> dict[tuple, Row]:
+def latest(rows: Iterable[Row], key: tuple[str, ...], order: str | None = None) -> dict[tuple, Row]:
     """The latest version per key: greatest ``order`` timestamp, then the last file and line."""
     best: dict[tuple, tuple[tuple, Row]] = {}
     for row in rows:
@@ -113,11 +63,6 @@ def latest(rows: list[Row], key: tuple[str, ...], order: str | None = None) -> d
         if identity not in best or rank > best[identity][0]:
             best[identity] = (rank, row)
     return {identity: row for identity, (_, row) in best.items()}
-
-
-def read_seed(name: str) -> list[dict[str, str]]:
-    with (SEEDS / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def label_key(label: str | None) -> str | None:
@@ -141,8 +86,7 @@ class Settings:
 
     @classmethod
     def from_project(cls) -> Settings:
-        project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-        variables = project["vars"]
+        variables = dbt_vars()
         return cls(
             str(variables["reporting_currency"]).strip().upper(),
             ZoneInfo(str(variables.get("reporting_timezone") or "UTC").strip()),
@@ -261,20 +205,17 @@ class Oracle:
         return amount * self.rates[(day, currency)]
 
     def _read_rates(self) -> None:
-        for row in landed(self.landing, "finance/fx_rates"):  # a later file or line wins
+        for row in landed_rows(self.landing, "finance/fx_rates"):  # a later file or line wins
             key = (date.fromisoformat(row.text("date")), row.text("currency").upper())
             self.rates[key] = row.decimal("rate_to_reporting")
 
     def _build_funnel(self) -> None:
         settings = self.settings
-        stages = {r["stage_key"]: r for r in read_seed("funnel_stages.csv")}
-        order = {
-            k: int(r["stage_order"]) if r["stage_order"].strip() else None
-            for k, r in stages.items()
-        }
-        is_won = {k: r["is_won"].strip().lower() == "true" for k, r in stages.items()}
+        stages = funnel_stages()
+        order = {k: stage.order for k, stage in stages.items()}
+        is_won = {k: stage.is_won for k, stage in stages.items()}
         entry = {
-            kind: min((o, k) for k, o in order.items() if o and stages[k]["entity_type"] == kind)[1]
+            kind: min((o, k) for k, o in order.items() if o and stages[k].entity_type == kind)[1]
             for kind in ("lead", "deal")
         }
         labels = {
@@ -289,13 +230,13 @@ class Oracle:
         self.leads = {
             k[0]: v
             for k, v in latest(
-                landed(self.landing, "crm/leads"), ("lead_id",), "updated_at"
+                landed_rows(self.landing, "crm/leads"), ("lead_id",), "updated_at"
             ).items()
         }
         deals = {
             k[0]: v
             for k, v in latest(
-                landed(self.landing, "crm/deals"), ("deal_id",), "updated_at"
+                landed_rows(self.landing, "crm/deals"), ("deal_id",), "updated_at"
             ).items()
         }
         records: dict[tuple[str, str], Record] = {}
@@ -322,10 +263,11 @@ class Oracle:
 
         changes = [
             ("lead", "lead_id", "status", r)
-            for r in landed(self.landing, "crm/lead_status_changes")
+            for r in landed_rows(self.landing, "crm/lead_status_changes")
         ]
         changes += [
-            ("deal", "deal_id", "stage", r) for r in landed(self.landing, "crm/deal_stage_changes")
+            ("deal", "deal_id", "stage", r)
+            for r in landed_rows(self.landing, "crm/deal_stage_changes")
         ]
         for kind, id_column, label_column, row in changes:
             record = records.get((kind, row.text(id_column)))
@@ -388,7 +330,7 @@ class Oracle:
     def _read_touches(self) -> None:
         by_lead: dict[str, list[Touch]] = defaultdict(list)
         for (touchpoint_id,), row in latest(
-            landed(self.landing, "web/touchpoints"), ("touchpoint_id",)
+            landed_rows(self.landing, "web/touchpoints"), ("touchpoint_id",)
         ).items():
             lead_id = row.text("lead_id")
             if lead_id is None:
@@ -451,7 +393,7 @@ class Oracle:
 
     def _read_payments(self) -> None:
         """Collected invoices, linked customer -> CRM account -> the account's first won entity."""
-        deals = latest(landed(self.landing, "crm/deals"), ("deal_id",), "updated_at").values()
+        deals = latest(landed_rows(self.landing, "crm/deals"), ("deal_id",), "updated_at").values()
         accounts: set[str] = set()
         domain_accounts: dict[str, set[str]] = defaultdict(set)
         for deal in deals:
@@ -468,7 +410,7 @@ class Oracle:
                     domain_accounts[normalize_domain(domain)].add(account_id)
         customer_account: dict[str, str | None] = {}
         for (customer_id,), row in latest(
-            landed(self.landing, "payments/customers"), ("customer_id",)
+            landed_rows(self.landing, "payments/customers"), ("customer_id",)
         ).items():
             crm_account_id = row.text("crm_account_id")
             candidates = domain_accounts.get(
@@ -487,7 +429,7 @@ class Oracle:
             ):
                 first_won[account_id] = (won_at, deal_id, entity)
         for (invoice_id,), row in latest(
-            landed(self.landing, "payments/invoices"), ("invoice_id",), "updated_at"
+            landed_rows(self.landing, "payments/invoices"), ("invoice_id",), "updated_at"
         ).items():
             amount, paid_at = row.decimal("amount"), row.timestamp("paid_at")
             if (
@@ -517,7 +459,7 @@ class Oracle:
 
     def _read_spend(self) -> None:
         key = ("date", "platform", "campaign_id", "ad_group", "keyword")
-        for row in latest(landed(self.landing, "ads/spend"), key).values():
+        for row in latest(landed_rows(self.landing, "ads/spend"), key).values():
             day = date.fromisoformat(row.text("date"))
             source, medium = row.text("utm_source", True), row.text("utm_medium", True)
             amount = to_nano(
@@ -686,7 +628,7 @@ class Oracle:
     # -- lead scores ----------------------------------------------------------------------------
 
     def lead_attributes(self, lead_id: str, lead: Row) -> dict[str, str | Decimal | None]:
-        email = (lead.values.get("email") or "").strip(_WHITESPACE).lower()
+        email = lead.text("email", lowercase=True) or ""
         capture = self.touches_before.get(("lead", lead_id, self.first_stage), [])
         size = lead.text("company_size")
         return {
@@ -775,7 +717,7 @@ def normalize_domain(text: str | None) -> str | None:
     """Same rules as the normalize_domain macro."""
     if text is None:
         return None
-    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip(_WHITESPACE).lower())
+    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", clean(text, lowercase=True) or "")
     return re.sub(r"^www[.]|[/?#:].*$", "", value) or None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -16,11 +15,10 @@ import duckdb
 import pytest
 
 from orchestration.publishing.serving_file import SERVING_NAME, current_serving_version
-from orchestration.settings import PROJECT_DIR
 from tests.conftest import SampleBuild, materialize_everything
 from tests.operations import (
-    cli_build_command,
     cli_env,
+    kill_build_after,
     landed_pii,
     run_cli_build,
     table_hashes,
@@ -125,21 +123,10 @@ def test_killing_the_build_at_random_points_loses_nothing(
     env = cli_env(tmp_path / "dagster_home")
     published: list[str] = []
     for point in range(_crash_points()):
-        delay = rng.uniform(2.0, 25.0)
-        process = subprocess.Popen(
-            cli_build_command(sample_build.landing, warehouse, serving),
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        phase = kill_build_after(
+            rng.uniform(2.0, 25.0), sample_build.landing, warehouse, serving, env, tmp_path / "log"
         )
-        deadline = time.monotonic() + delay
-        while time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.1)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        print(f"kill {point}: {phase}")
         version = current_serving_version(serving)  # opens and reads it: never broken
         if version:
             published.append(version)
@@ -149,13 +136,56 @@ def test_killing_the_build_at_random_points_loses_nothing(
     assert table_hashes(serving / SERVING_NAME) == table_hashes(sample_build.warehouse)
 
 
+def _timed_build(landing: Path, warehouse: Path, serving: Path, home: Path) -> float:
+    started = time.monotonic()
+    run_cli_build(landing, warehouse, serving, home)
+    return time.monotonic() - started
+
+
 @pytest.mark.slow
 def test_killing_the_build_long_mode(sample_build: SampleBuild, tmp_path: Path) -> None:
-    os.environ["FUNNEL_CRASH_POINTS"] = os.environ.get("FUNNEL_CRASH_POINTS_LONG", "20")
-    try:
-        test_killing_the_build_at_random_points_loses_nothing(sample_build, tmp_path)
-    finally:
-        del os.environ["FUNNEL_CRASH_POINTS"]
+    """20 kills (FUNNEL_CRASH_POINTS_LONG) at seeded random moments anywhere in a build, about
+    half on a new warehouse, half on a built one; after every kill the next build runs to the
+    end and its marts and serving file are identical to an uninterrupted build's."""
+    reference = table_hashes(sample_build.warehouse)
+    home, serving = tmp_path / "dagster_home", tmp_path / "serving"
+    env = cli_env(home)
+    # how long an uninterrupted build takes, on a new warehouse and on a built one
+    timing = tmp_path / "timing" / "funnel.duckdb"
+    durations = {
+        "new": _timed_build(sample_build.landing, timing, serving, home),
+        "built": _timed_build(sample_build.landing, timing, serving, home),
+    }
+    assert table_hashes(timing) == reference
+
+    rng = random.Random(20261203)
+    kills: list[dict[str, object]] = []
+    warehouse = timing
+    for point in range(int(os.environ.get("FUNNEL_CRASH_POINTS_LONG", "20"))):
+        state = "new" if point % 2 == 0 else "built"
+        if state == "new":
+            warehouse = tmp_path / f"crashed-{point}" / "funnel.duckdb"
+        seconds = rng.uniform(0.5, 0.9 * durations[state])
+        before = current_serving_version(serving)
+        log = tmp_path / "log"
+        while (
+            phase := kill_build_after(seconds, sample_build.landing, warehouse, serving, env, log)
+        ) == "finished":
+            state, seconds = "built", seconds / 2  # the machine got faster: kill sooner
+        after = current_serving_version(serving)  # opens and reads it: never broken
+        assert before is None or (after is not None and after >= before), f"kill {point}"
+        run_cli_build(sample_build.landing, warehouse, serving, home)
+        identical = table_hashes(warehouse) == reference
+        served = table_hashes(serving / SERVING_NAME) == reference
+        kills.append(
+            {"kill": point, "warehouse": state, "seconds": round(seconds, 1), "phase": phase}
+            | {"next_build_identical": identical and served}
+        )
+        print(f"kill {point}: {kills[-1]}", flush=True)
+    (tmp_path / "kills.json").write_text(json.dumps(kills, indent=2))
+    phases = sorted({str(k["phase"]) for k in kills})
+    print(f"uninterrupted builds (s): {durations}; phases hit: {phases}", flush=True)
+    assert all(k["next_build_identical"] for k in kills), kills
 
 
 def test_a_build_with_a_failing_dbt_test_publishes_nothing(

@@ -23,9 +23,6 @@ here a second time, independently of the dbt models:
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
 import re
 from collections import defaultdict
@@ -37,75 +34,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from tests.oracle_inputs import LandedRow, clean, dbt_vars, landed_rows, parse_timestamp
+
 MOVEMENT_TYPES = ("new", "expansion", "contraction", "churn", "reactivation", "unchanged")
 NANO = Decimal("0.000000001")
 AMOUNT_TOLERANCE = 1e-6
 RATE_TOLERANCE = 1e-9
 
-# -- reading landed files like the ingestion and staging do -----------------------------------
-
-_WHITESPACE = " \t\n\r\xa0"
-_REQUIRED_NOT_EMPTY = {
-    "payments/invoices": ("invoice_id", "customer_id", "status", "updated_at"),
-    "payments/customers": ("customer_id", "created_at"),
-    "finance/fx_rates": ("date", "currency"),
-    "crm/deals": ("deal_id", "created_at", "updated_at"),
-    "crm/leads": ("lead_id", "created_at", "updated_at"),
-}
-
-
-@dataclass(frozen=True)
-class Landed:
-    """One landed record: where it came from and its text values."""
-
-    source_file: str
-    line: int
-    values: dict[str, str]
-
-    def text(self, name: str, lowercase: bool = False) -> str | None:
-        value = (self.values.get(name) or "").strip(_WHITESPACE)
-        if not value:
-            return None
-        return value.lower() if lowercase else value
-
-
-def landed_records(landing: Path, entity: str) -> Iterator[Landed]:
-    """Every data row of every CSV of ``entity``, in file order, skipping rows the ingestion
-    would reject (an empty required value)."""
-    folder = landing / entity
-    files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and not p.name.startswith((".", "_"))
-        and p.name.endswith((".csv", ".csv.gz"))
-    )
-    for path in files:
-        relative = path.relative_to(landing).as_posix()
-        raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-        reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-        while True:
-            start_line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            record = Landed(relative, start_line, row)
-            if all(record.text(name) for name in _REQUIRED_NOT_EMPTY.get(entity, ())):
-                yield record
-
-
-def parse_timestamp(text: str | None) -> datetime | None:
-    """ISO-8601, with or without an offset (none means UTC), as a naive UTC datetime."""
-    if text is None:
-        return None
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
+# -- landed values and latest versions -------------------------------------------------------
 
 
 def parse_date(text: str | None) -> date | None:
@@ -129,20 +66,20 @@ def normalize_domain(text: str | None) -> str | None:
     """Same rules as the normalize_domain macro."""
     if text is None:
         return None
-    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip(_WHITESPACE).lower())
+    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", clean(text, lowercase=True) or "")
     value = re.sub(r"^www[.]|[/?#:].*$", "", value)
     return value or None
 
 
-def latest(records: list[tuple[tuple, Landed]]) -> Landed:
+def latest(records: list[tuple[tuple, LandedRow]]) -> LandedRow:
     """The record with the greatest ordering key, then the greatest file path and line."""
-    return max(records, key=lambda pair: (*pair[0], pair[1].source_file, pair[1].line))[1]
+    return max(records, key=lambda pair: (*pair[0], *pair[1].lineage))[1]
 
 
 def latest_by(
-    records: Iterator[Landed], key_column: str, order_column: str | None = None
-) -> dict[str, Landed]:
-    grouped: dict[str, list[tuple[tuple, Landed]]] = defaultdict(list)
+    records: Iterator[LandedRow], key_column: str, order_column: str | None = None
+) -> dict[str, LandedRow]:
+    grouped: dict[str, list[tuple[tuple, LandedRow]]] = defaultdict(list)
     for record in records:
         order = (parse_timestamp(record.text(order_column)),) if order_column else ()
         grouped[record.text(key_column)].append((order, record))
@@ -177,8 +114,7 @@ class ProjectVars:
 
     @classmethod
     def from_project(cls, as_of_date: date | None = None) -> ProjectVars:
-        config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-        variables = config["vars"]
+        variables = dbt_vars()
         timezone = str(variables.get("reporting_timezone") or "UTC").strip()
         configured = os.environ.get("FUNNEL_AS_OF_DATE", "").strip()  # dbt_project.yml's source
         if as_of_date is None and configured:
@@ -233,7 +169,7 @@ class Oracle:
 
     def _read_invoices(self) -> None:
         for invoice_id, record in latest_by(
-            landed_records(self.landing, "payments/invoices"), "invoice_id", "updated_at"
+            landed_rows(self.landing, "payments/invoices"), "invoice_id", "updated_at"
         ).items():
             self.invoices[invoice_id] = Invoice(
                 invoice_id=invoice_id,
@@ -250,7 +186,7 @@ class Oracle:
 
     def _rates(self) -> dict[tuple[date, str], Decimal]:
         rates: dict[tuple[date, str], Decimal] = {}
-        for record in landed_records(self.landing, "finance/fx_rates"):
+        for record in landed_rows(self.landing, "finance/fx_rates"):
             # file order = load order: a later file or line overrides an earlier one
             key = (parse_date(record.text("date")), record.text("currency").upper())
             rates[key] = parse_decimal(record.text("rate_to_reporting"))
@@ -400,8 +336,8 @@ class Oracle:
     # CRM matching
 
     def _match_customers(self) -> None:
-        deals = latest_by(landed_records(self.landing, "crm/deals"), "deal_id", "updated_at")
-        leads = latest_by(landed_records(self.landing, "crm/leads"), "lead_id", "updated_at")
+        deals = latest_by(landed_rows(self.landing, "crm/deals"), "deal_id", "updated_at")
+        leads = latest_by(landed_rows(self.landing, "crm/leads"), "lead_id", "updated_at")
         accounts: set[str] = set()
         domain_accounts: dict[str, set[str]] = defaultdict(set)
         for deal in deals.values():
@@ -417,7 +353,7 @@ class Oracle:
                 if domain:
                     domain_accounts[domain].add(account_id)
         customers = {}
-        for record in landed_records(self.landing, "payments/customers"):
+        for record in landed_rows(self.landing, "payments/customers"):
             customers[record.text("customer_id")] = record  # the copy loaded last wins
         for customer_id, record in customers.items():
             crm_account_id = record.text("crm_account_id")

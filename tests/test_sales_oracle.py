@@ -26,9 +26,6 @@ The as-of date is the one the build used (read from the marts and checked agains
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import os
 import re
 import unicodedata
@@ -42,28 +39,23 @@ from statistics import fmean
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-from orchestration.landing_contract import ENTITY_BY_PATH
+from tests.oracle_inputs import LandedRow as Row
+from tests.oracle_inputs import (
+    dbt_vars,
+    funnel_stages,
+    landed_rows,
+    ordered_stages,
+    read_seed,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SEEDS = PROJECT_DIR / "seeds"
 RATE_TOLERANCE = 1e-9
 AMOUNT_TOLERANCE = 1e-6
 DAY_SECONDS = 86_400
 
-# -- reading landed files and seeds ------------------------------------------------------------
+# -- latest versions and labels -------------------------------------------------------------------
 
-_TRIM = " \t\n\r\xa0"
 _LABEL_SPACE = re.compile(r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-
-
-def clean(value: str | None, lowercase: bool = False) -> str | None:
-    """normalize_text: trimmed, null when empty, optionally lowercased."""
-    text = (value or "").strip(_TRIM)
-    if not text:
-        return None
-    return text.lower() if lowercase else text
 
 
 def label_key(value: str | None) -> str | None:
@@ -72,77 +64,6 @@ def label_key(value: str | None) -> str | None:
         return None
     text = _LABEL_SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip(" ").lower()
     return text or None
-
-
-def timestamp(value: str | None) -> datetime | None:
-    """ISO-8601 with or without offset (none = UTC), as naive UTC."""
-    text = clean(value)
-    if text is None:
-        return None
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
-
-
-def day(value: str | None) -> date | None:
-    text = clean(value)
-    return date.fromisoformat(text) if text else None
-
-
-def decimal(value: str | None) -> Decimal | None:
-    text = clean(value)
-    return Decimal(text) if text else None
-
-
-def boolean(value: str | None) -> bool | None:
-    text = clean(value, lowercase=True)
-    return None if text is None else text in ("true", "t", "1", "yes", "y")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One landed row: its values and where it came from (for 'latest copy' tie-breaks)."""
-
-    values: dict[str, str]
-    source_file: str
-    line: int
-
-    def __getitem__(self, name: str) -> str | None:
-        return self.values.get(name)
-
-    @property
-    def lineage(self) -> tuple[str, int]:
-        return (self.source_file, self.line)
-
-
-def landed_rows(landing: Path, entity_path: str) -> Iterator[Row]:
-    """Every data row of every CSV of the entity that the ingestion would load (no empty
-    required value); the line number is the physical line where the record starts."""
-    entity = ENTITY_BY_PATH[entity_path]
-    required = [c.name for c in entity.columns if c.not_empty]
-    files = sorted(
-        p
-        for p in (landing / entity_path).rglob("*")
-        if p.is_file()
-        and not p.name.startswith((".", "_"))
-        and p.name.endswith((".csv", ".csv.gz"))
-    )
-    for path in files:
-        relative = path.relative_to(landing).as_posix()
-        raw = path.read_bytes()
-        if path.name.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            if all(clean(values.get(name)) for name in required):
-                yield Row(values, relative, line)
 
 
 def latest(rows: Iterator[Row], key, order=lambda row: ()) -> dict:
@@ -156,21 +77,6 @@ def latest(rows: Iterator[Row], key, order=lambda row: ()) -> dict:
     return {k: row for k, (_, row) in best.items()}
 
 
-def seed(name: str) -> list[dict[str, str]]:
-    with (SEEDS / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    order: int | None
-    entity_type: str
-    is_terminal: bool
-    is_won: bool
-    win_probability: Decimal
-
-
 @dataclass
 class ProjectVars:
     reporting_currency: str
@@ -180,8 +86,7 @@ class ProjectVars:
 
     @classmethod
     def load(cls) -> ProjectVars:
-        config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-        v = config["vars"]
+        v = dbt_vars()
         return cls(
             str(v["reporting_currency"]).strip().upper(),
             str(v.get("reporting_timezone") or "UTC").strip(),
@@ -318,26 +223,14 @@ class Oracle:
         self.vars = ProjectVars.load()
         self.as_of = as_of
         self.as_of_ts = datetime.combine(as_of + timedelta(days=1), datetime.min.time())
-        self.stages = {
-            r["stage_key"]: Stage(
-                r["stage_key"],
-                int(r["stage_order"]) if r["stage_order"] else None,
-                r["entity_type"],
-                r["is_terminal"] == "true",
-                r["is_won"] == "true",
-                Decimal(r["win_probability"]),
-            )
-            for r in seed("funnel_stages.csv")
-        }
-        self.ordered = sorted(
-            (s for s in self.stages.values() if s.order is not None), key=lambda s: s.order
-        )
+        self.stages = funnel_stages()
+        self.ordered = ordered_stages()
         self.entry_stage = {
             t: min((s for s in self.ordered if s.entity_type == t), key=lambda s: s.order).key
             for t in ("lead", "deal")
         }
         self.labels: dict[tuple[str, str, str], str] = {}
-        for r in seed("crm_stage_labels.csv"):
+        for r in read_seed("crm_stage_labels.csv"):
             k = (
                 r["source_system"].strip().lower(),
                 r["entity_type"].strip().lower(),
@@ -346,7 +239,7 @@ class Oracle:
             self.labels[k] = r["stage_key"].strip().lower()
         self.channel_rules = [
             (r["source"].strip().lower(), r["medium"].strip().lower(), r["channel"].strip().lower())
-            for r in seed("channel_mapping.csv")
+            for r in read_seed("channel_mapping.csv")
         ]
         self._read()
         self._build_funnel()
@@ -384,7 +277,7 @@ class Oracle:
         return best[1] if best else None
 
     def system(self, row: Row) -> str:
-        return clean(row["source_system"], lowercase=True) or self.vars.default_source_system
+        return row.text("source_system", True) or self.vars.default_source_system
 
     # -- reading
 
@@ -392,44 +285,44 @@ class Oracle:
         land = self.landing
         self.leads = latest(
             landed_rows(land, "crm/leads"),
-            lambda r: clean(r["lead_id"]),
-            lambda r: (timestamp(r["updated_at"]),),
+            lambda r: r.text("lead_id"),
+            lambda r: (r.timestamp("updated_at"),),
         )
         self.deals_latest = latest(
             landed_rows(land, "crm/deals"),
-            lambda r: clean(r["deal_id"]),
-            lambda r: (timestamp(r["updated_at"]),),
+            lambda r: r.text("deal_id"),
+            lambda r: (r.timestamp("updated_at"),),
         )
         self.deal_versions_rows = latest(
             landed_rows(land, "crm/deals"),
-            lambda r: (clean(r["deal_id"]), timestamp(r["updated_at"])),
+            lambda r: (r.text("deal_id"), r.timestamp("updated_at")),
         )
         self.lead_changes = latest(
             landed_rows(land, "crm/lead_status_changes"),
-            lambda r: (clean(r["lead_id"]), timestamp(r["changed_at"]), clean(r["status"])),
+            lambda r: (r.text("lead_id"), r.timestamp("changed_at"), r.text("status")),
         )
         self.deal_changes = latest(
             landed_rows(land, "crm/deal_stage_changes"),
-            lambda r: (clean(r["deal_id"]), timestamp(r["changed_at"]), clean(r["stage"])),
+            lambda r: (r.text("deal_id"), r.timestamp("changed_at"), r.text("stage")),
         )
         owners = latest(
             landed_rows(land, "crm/owners"),
-            lambda r: clean(r["owner_id"]),
+            lambda r: r.text("owner_id"),
             lambda r: (
-                timestamp(r["updated_at"]) is not None,
-                timestamp(r["updated_at"]) or datetime.min,
+                r.timestamp("updated_at") is not None,
+                r.timestamp("updated_at") or datetime.min,
             ),
         )
-        self.owners = {k: (clean(r["name"]), clean(r["team"])) for k, r in owners.items()}
+        self.owners = {k: (r.text("name"), r.text("team")) for k, r in owners.items()}
         self.quotas = latest(
             landed_rows(land, "crm/quotas"),
-            lambda r: (clean(r["owner_id"]), day(r["period_start"])),
+            lambda r: (r.text("owner_id"), r.date("period_start")),
         )
         fx = latest(
             landed_rows(land, "finance/fx_rates"),
-            lambda r: (day(r["date"]), clean(r["currency"]).upper()),
+            lambda r: (r.date("date"), r.text("currency").upper()),
         )
-        self.rates = {k: decimal(r["rate_to_reporting"]) for k, r in fx.items()}
+        self.rates = {k: r.decimal("rate_to_reporting") for k, r in fx.items()}
 
     # -- stage history
 
@@ -437,16 +330,16 @@ class Oracle:
         records: dict[tuple[str, str], Record] = {}
         self.entities: dict[tuple[str, str], Entity] = {}
         for lead_id, r in self.leads.items():
-            created = timestamp(r["created_at"])
-            source, medium = clean(r["source"], True), clean(r["medium"], True)
+            created = r.timestamp("created_at")
+            source, medium = r.text("source", True), r.text("medium", True)
             self.entities[("lead", lead_id)] = Entity(
                 "lead",
                 lead_id,
                 lead_id,
-                clean(r["owner_id"]),
+                r.text("owner_id"),
                 source,
                 medium,
-                clean(r["campaign"], True),
+                r.text("campaign", True),
                 self.channel(source, medium),
                 created,
                 self.reporting_date(created),
@@ -454,17 +347,17 @@ class Oracle:
             records[("lead", lead_id)] = Record("lead", lead_id, ("lead", lead_id), created)
         self.deals: dict[str, Deal] = {}
         for deal_id, r in self.deals_latest.items():
-            if boolean(r["is_deleted"]):
+            if r.boolean("is_deleted"):
                 continue
-            lead_id = clean(r["lead_id"])
-            created = timestamp(r["created_at"])
+            lead_id = r.text("lead_id")
+            created = r.timestamp("created_at")
             key = ("lead", lead_id) if lead_id in self.leads else ("deal", deal_id)
             if key[0] == "deal":
                 self.entities[key] = Entity(
                     "deal",
                     deal_id,
                     None,
-                    clean(r["owner_id"]),
+                    r.text("owner_id"),
                     None,
                     None,
                     None,
@@ -476,9 +369,9 @@ class Oracle:
             self.deals[deal_id] = Deal(
                 deal_id,
                 lead_id,
-                clean(r["owner_id"]),
-                (clean(r["currency"]) or "").upper() or None,
-                decimal(r["amount"]),
+                r.text("owner_id"),
+                (r.text("currency") or "").upper() or None,
+                r.decimal("amount"),
                 created,
                 key,
             )
@@ -583,18 +476,18 @@ class Oracle:
             rows.sort(key=lambda pair: pair[0])
             versions = []
             for i, (updated_at, row) in enumerate(rows):
-                created = timestamp(row["created_at"])
+                created = row.timestamp("created_at")
                 valid_from = created if i == 0 and created < updated_at else updated_at
                 valid_to = rows[i + 1][0] if i + 1 < len(rows) else None
                 versions.append(
                     Version(
                         deal_id,
-                        clean(row["owner_id"]),
-                        self.map_label(self.system(row), "deal", clean(row["stage"])),
-                        (clean(row["currency"]) or "").upper() or None,
-                        decimal(row["amount"]),
-                        day(row["expected_close_date"]),
-                        bool(boolean(row["is_deleted"])),
+                        row.text("owner_id"),
+                        self.map_label(self.system(row), "deal", row.text("stage")),
+                        (row.text("currency") or "").upper() or None,
+                        row.decimal("amount"),
+                        row.date("expected_close_date"),
+                        bool(row.boolean("is_deleted")),
                         self.reporting_date(valid_from),
                         self.reporting_date(valid_to) if valid_to else None,
                     )
@@ -871,8 +764,8 @@ class Oracle:
         for (owner_id, start), quota in self.quotas.items():
             if start > last_day:
                 continue
-            end = day(quota["period_end"])
-            currency = (clean(quota["currency"]) or "").upper() or None
+            end = quota.date("period_end")
+            currency = (quota.text("currency") or "").upper() or None
             count, amount, weighted = 0, Decimal(0), Decimal(0)
             for deal_id in self.versions:
                 v = self.standing(deal_id, start)
@@ -894,7 +787,7 @@ class Oracle:
             rows[("owner", start, end, team, owner_id)] = {
                 "quota_count": 1,
                 "quota_amount_reporting": self.to_reporting(
-                    decimal(quota["amount"]), currency, start
+                    quota.decimal("amount"), currency, start
                 ),
                 "open_deal_count": count,
                 "open_pipeline_amount_reporting": amount,

@@ -1,4 +1,5 @@
-"""CRM stage and status labels, read from ``seeds/crm_stage_labels.csv`` at generation time."""
+"""CRM stage and status labels, read from ``seeds/crm_stage_labels.csv`` at generation time;
+every stage of ``seeds/funnel_stages.csv`` must have one per CRM the generator writes."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ from pathlib import Path
 #: repository root: orchestration/sample_data/labels.py -> parents[2]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LABELS_SEED = REPO_ROOT / "seeds" / "crm_stage_labels.csv"
+STAGES_SEED = REPO_ROOT / "seeds" / "funnel_stages.csv"
 
 SYSTEMS: tuple[str, ...] = ("hubspot", "amocrm", "bitrix24", "pipedrive")
-LEAD_STAGES: tuple[str, ...] = ("lead", "mql", "sql")
-DEAL_STAGES: tuple[str, ...] = ("opportunity", "proposal", "won", "lost")
 
 #: system -> stage_key -> labels in seed order
 Labels = dict[str, dict[str, tuple[str, ...]]]
 
 
-def load_labels(path: Path = LABELS_SEED) -> Labels:
-    """Read the label seed: for every source system, the labels of every lead and deal stage.
+def stage_keys(path: Path = STAGES_SEED) -> tuple[str, ...]:
+    """Every stage key of the stage seed, in seed order (the one list of funnel stages)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(row["stage_key"].strip() for row in csv.DictReader(f))
+
+
+def load_labels(path: Path = LABELS_SEED, stages_path: Path = STAGES_SEED) -> Labels:
+    """Read the label seed: for every source system, the labels of every funnel stage.
 
     Raises ``ValueError`` if a system the generator writes lacks a label for a stage.
     """
@@ -30,7 +36,7 @@ def load_labels(path: Path = LABELS_SEED) -> Labels:
     labels: Labels = {}
     for system in SYSTEMS:
         stages = collected.get(system, {})
-        missing = [s for s in (*LEAD_STAGES, *DEAL_STAGES) if not stages.get(s)]
+        missing = [s for s in stage_keys(stages_path) if not stages.get(s)]
         if missing:
             raise ValueError(f"{path.name}: no label for {system} stage(s) {', '.join(missing)}")
         labels[system] = {k: tuple(v) for k, v in stages.items()}

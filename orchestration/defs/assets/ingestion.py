@@ -5,10 +5,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.pools import WAREHOUSE_WRITER_POOL
+from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
+from orchestration.defs.resources import WarehousePaths
 from orchestration.ingestion.ingest import EntityIngestReport, ingest_entity
 from orchestration.landing_contract import ENTITIES, Entity
-from orchestration.resources import WarehousePaths
 
 progress_log = logging.getLogger("funnel.progress")
 

@@ -1,28 +1,21 @@
-"""When the nightly build runs: on a schedule, and when new files land."""
+"""Starting the nightly build when files land."""
+
+import hashlib
+from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.jobs import nightly_build
 from orchestration.ingestion.landed_files import is_landed_file_name
 from orchestration.settings import landing_dir
 
-nightly_build = dg.define_asset_job(
-    "nightly_build",
-    selection=dg.AssetSelection.all(),
-    description="Ingest every new landed file, then dbt build (models, seeds, tests).",
-)
 
-nightly_schedule = dg.ScheduleDefinition(
-    name="nightly_build_schedule",
-    job=nightly_build,
-    cron_schedule="0 2 * * *",
-    execution_timezone="UTC",
-    description="Every night at 02:00 UTC.",
-)
+def landing_fingerprint(root: Path) -> str:
+    """sha256 of the names, sizes and modification times of every landed file ("" when none).
 
-
-def _landing_fingerprint() -> str:
-    """Names, sizes and modification times of every landed file: changes when a file lands."""
-    root = landing_dir()
+    A digest, not Python's ``hash()``: that one is salted per process, so every restart of the
+    daemon would look like new files had landed.
+    """
     if not root.is_dir():
         return ""
     parts = [
@@ -30,7 +23,7 @@ def _landing_fingerprint() -> str:
         for p in sorted(root.rglob("*"))
         if p.is_file() and is_landed_file_name(p.name)
     ]
-    return str(hash("\n".join(parts))) if parts else ""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest() if parts else ""
 
 
 @dg.sensor(
@@ -40,7 +33,7 @@ def _landing_fingerprint() -> str:
     description="Starts a build when files in the landing folder change (checked every 5 min).",
 )
 def landing_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    fingerprint = _landing_fingerprint()
+    fingerprint = landing_fingerprint(landing_dir())
     if not fingerprint or fingerprint == context.cursor:
         return dg.SensorResult(skip_reason="no new landed files", cursor=context.cursor)
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)

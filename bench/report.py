@@ -1,0 +1,251 @@
+"""The benchmark's report: the targets judged, a table for the terminal, Markdown for
+BENCHMARKS.md, and how each figure was taken."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+#: the issue's targets, judged at the largest scale measured (normally L)
+TARGETS = {
+    "full_build_seconds": 60.0,
+    "night_build_seconds": 10.0,
+    "peak_memory_gib": 4.0,
+    "time_per_10x_data": 10.0,
+}
+
+METHODS: dict[str, str] = {
+    "generation_seconds": (
+        "time of generate_landing in the benchmark process when the dataset was created "
+        "(from the cache's meta.json when it was reused); not part of any build"
+    ),
+    "night_generation_seconds": (
+        "time of generate_next_night on the landing copy; not part of any build"
+    ),
+    "wall_seconds": (
+        "time.perf_counter() around the build subprocess `python -m orchestration.cli build "
+        "--landing ... --warehouse ... --serving ...`, from spawn to exit: Python start-up, "
+        "dbt parse, Dagster run (ingestion, dbt build with every test, publishing), the "
+        "row-count printout"
+    ),
+    "peak_rss_tree_gib": (
+        "largest sum of RSS over the build process and all its descendants (the dbt "
+        "subprocess), sampled from /proc/<pid>/stat every 0.1 s (descendants found by a scan of "
+        "/proc every 0.5 s); summing RSS counts shared "
+        "pages once per process, so this is an upper bound of the memory the build held"
+    ),
+    "peak_rss_largest_process_gib": (
+        "ru_maxrss from os.wait4 of the build process: the largest peak RSS of any single "
+        "process of the tree (kernel accounting, no sampling), a lower bound"
+    ),
+    "ingest_seconds": (
+        "sum of the durations (STEP_START to STEP_SUCCESS/FAILURE, from the run's events read "
+        "through DagsterInstance.all_logs) of the steps that materialised raw/<source>/<entity> "
+        "ingestion assets; they run one at a time"
+    ),
+    "dbt_step_seconds": (
+        "duration of the step that materialised the dbt models and seeds (same events)"
+    ),
+    "dbt_elapsed_seconds": (
+        "elapsed_time of the dbt invocation from its run_results.json (dbt's own clock, "
+        "after its start-up and manifest load)"
+    ),
+    "dbt_node_busy_seconds": (
+        "union of the [compile start, execute end] intervals of every dbt node (models, "
+        "seeds, data tests, unit tests) from run_results.json: the wall time during which at "
+        "least one node was running. dbt runs 2 threads, so the plain sum of node times "
+        "(also reported) can exceed the wall time; the union cannot"
+    ),
+    "model_busy_seconds": "the same union over models and seeds only",
+    "test_only_busy_seconds": (
+        "dbt_node_busy_seconds minus model_busy_seconds: time when only tests were running"
+    ),
+    "publish_seconds": (
+        "duration of the step that materialised serving/funnel_duckdb (copying the marts)"
+    ),
+    "overhead_seconds": (
+        "wall_seconds - ingest_seconds - dbt_node_busy_seconds - publish_seconds: Python and "
+        "Dagster start-up, dbt parse, dbt's start-up and manifest load, Dagster's handling "
+        "of dbt events between nodes, and the printout after the run"
+    ),
+    "models": (
+        "per dbt model: execution_time from run_results.json (the node's own time, "
+        "compile + execute, as dbt prints it)"
+    ),
+    "floor_seconds": (
+        "bench/floor.py's own clock (Python start-up not counted): one DuckDB connection "
+        "with the warehouse settings reads every landed file once with read_csv "
+        "(union_by_name) into a table, then one SQL writes a per-lead furthest-stage fact "
+        "and checkpoints"
+    ),
+    "other_cpu_share": (
+        "share of the machine's CPU time used by other processes during the build: "
+        "(busy jiffies from /proc/stat - the build tree's user+system time from os.wait4) "
+        "/ (wall * CPUs); 0 means the machine was ours alone"
+    ),
+    "scaling": (
+        "wall time of the larger scale / wall time of the smaller one, for consecutive scales "
+        "(each 10x the leads), full build and night separately; time_per_10x_data is the "
+        "largest of these multipliers, normalised to a 10x step (target: <= 10)"
+    ),
+    "busy_by_kind": (
+        "per kind of dbt node (model, seed, test, unit_test): union of its nodes' intervals"
+    ),
+}
+
+
+def evaluate(scales: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The targets, judged at the largest scale measured, and the scaling between scales."""
+    ordered = sorted(scales.items(), key=lambda item: item[1]["leads"])
+    scaling = []
+    for (small_name, small), (big_name, big) in itertools.pairwise(ordered):
+        ratio_leads = big["leads"] / small["leads"]
+        entry: dict[str, Any] = {"from": small_name, "to": big_name, "leads_ratio": ratio_leads}
+        for phase in ("full", "night"):
+            a, b = small.get(phase, {}), big.get(phase, {})
+            if a.get("succeeded") and b.get("succeeded"):
+                time_ratio = b["wall_seconds"] / a["wall_seconds"]
+                entry[f"{phase}_time_ratio"] = round(time_ratio, 2)
+                entry[f"{phase}_cost_per_data_ratio"] = round(time_ratio / ratio_leads, 3)
+        scaling.append(entry)
+    largest_name, largest = ordered[-1]
+    full, night = largest.get("full", {}), largest.get("night", {})
+    peak = max(full.get("peak_rss_tree_gib", 0.0), night.get("peak_rss_tree_gib", 0.0))
+
+    def verdict(value: float | None, limit: float) -> dict[str, Any]:
+        return {"value": value, "limit": limit, "met": value is not None and value <= limit}
+
+    ratios = [
+        e[f"{p}_time_ratio"] / e["leads_ratio"] * 10
+        for e in scaling
+        for p in ("full", "night")
+        if f"{p}_time_ratio" in e
+    ]
+    return {
+        "judged_at_scale": largest_name,
+        "full_build_seconds": verdict(
+            full.get("wall_seconds") if full.get("succeeded") else None,
+            TARGETS["full_build_seconds"],
+        ),
+        "night_build_seconds": verdict(
+            night.get("wall_seconds") if night.get("succeeded") else None,
+            TARGETS["night_build_seconds"],
+        ),
+        "peak_memory_gib": verdict(peak or None, TARGETS["peak_memory_gib"]),
+        "time_per_10x_data": verdict(
+            round(max(ratios), 2) if ratios else None, TARGETS["time_per_10x_data"]
+        ),
+        "scaling": scaling,
+    }
+
+
+def table(scales: dict[str, dict[str, Any]]) -> str:
+    columns = [
+        ("scale", lambda r: r["_name"]),
+        ("leads", lambda r: f"{r['leads']:,}"),
+        ("landed MB", lambda r: f"{r['dataset']['landed_bytes'] / 1e6:,.0f}"),
+        ("gen s", lambda r: f"{r['dataset']['generation_seconds']:.1f}"),
+        ("full s", lambda r: _fig(r, "full", "wall_seconds")),
+        ("ingest s", lambda r: _fig(r, "full", "ingest_seconds")),
+        ("dbt nodes s", lambda r: _fig(r, "full", "dbt_node_busy_seconds")),
+        ("models s", lambda r: _fig(r, "full", "model_busy_seconds")),
+        ("publish s", lambda r: _fig(r, "full", "publish_seconds")),
+        ("overhead s", lambda r: _fig(r, "full", "overhead_seconds")),
+        ("night s", lambda r: _fig(r, "night", "wall_seconds")),
+        ("night ovh s", lambda r: _fig(r, "night", "overhead_seconds")),
+        ("peak GiB", lambda r: _peak(r)),
+        ("floor s", lambda r: f"{r['floor']['floor_seconds']:.1f}"),
+        ("others' CPU", lambda r: _fig(r, "full", "other_cpu_share", "{:.0%}")),
+    ]
+    rows = [[title for title, _ in columns]]
+    for name, result in scales.items():
+        rows.append([cell(dict(result, _name=name)) for _, cell in columns])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    lines = ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fig(result: dict[str, Any], phase: str, key: str, fmt: str = "{:.1f}") -> str:
+    measured = result.get(phase, {})
+    if not measured.get("succeeded"):
+        return "FAILED" if measured else "-"
+    return fmt.format(measured[key])
+
+
+def _peak(result: dict[str, Any]) -> str:
+    peaks = [result.get(p, {}).get("peak_rss_tree_gib", 0.0) for p in ("full", "night")]
+    return f"{max(peaks):.2f}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The figures of a results file as the Markdown tables of BENCHMARKS.md."""
+    scales = report["scales"]
+    out = [
+        "| scale | leads | landed | generation | full build | ingest | dbt nodes | "
+        "models | tests only | publish | overhead | one more night | night overhead | "
+        "peak memory (tree / largest process) | floor | others' CPU (full / night) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in scales.items():
+        full, night = r.get("full", {}), r.get("night", {})
+
+        def s(phase: dict[str, Any], key: str) -> str:
+            return f"{phase[key]:.1f} s" if phase.get("succeeded") else "failed"
+
+        peak = max(full.get("peak_rss_tree_gib", 0), night.get("peak_rss_tree_gib", 0))
+        largest = max(
+            full.get("peak_rss_largest_process_gib", 0),
+            night.get("peak_rss_largest_process_gib", 0),
+        )
+        out.append(
+            f"| {name} | {r['leads']:,} | {r['dataset']['landed_bytes'] / 1e6:,.0f} MB, "
+            f"{r['dataset']['landed_rows']:,} rows | {r['dataset']['generation_seconds']:.1f} s "
+            f"| **{s(full, 'wall_seconds')}** | {s(full, 'ingest_seconds')} "
+            f"| {s(full, 'dbt_node_busy_seconds')} | {s(full, 'model_busy_seconds')} "
+            f"| {s(full, 'test_only_busy_seconds')} | {s(full, 'publish_seconds')} "
+            f"| {s(full, 'overhead_seconds')} | **{s(night, 'wall_seconds')}** "
+            f"| {s(night, 'overhead_seconds')} | **{peak:.2f} GiB** / {largest:.2f} GiB "
+            f"| {r['floor']['floor_seconds']:.1f} s "
+            f"| {full.get('other_cpu_share', 0):.0%} / {night.get('other_cpu_share', 0):.0%} |"
+        )
+    out += ["", "Slowest models of the full build (dbt execution_time, seconds):", ""]
+    names = list(scales)
+    out.append("| model | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    largest_name = max(names, key=lambda n: scales[n]["leads"])
+    top = [m["model"] for m in scales[largest_name].get("full", {}).get("models", [])[:12]]
+    for model in top:
+        cells = []
+        for n in names:
+            found = {m["model"]: m["seconds"] for m in scales[n].get("full", {}).get("models", [])}
+            cells.append(f"{found[model]:.1f}" if model in found else "-")
+        out.append(f"| {model} | " + " | ".join(cells) + " |")
+    evaluation = report["evaluation"]
+    out += ["", f"Targets, judged at {evaluation['judged_at_scale']}:", ""]
+    out.append("| target | limit | measured | met |")
+    out.append("|---|---:|---:|---|")
+    for key in TARGETS:
+        v = evaluation[key]
+        out.append(f"| {key} | {v['limit']:g} | {v['value']} | {'yes' if v['met'] else '**no**'} |")
+    return "\n".join(out)
+
+
+def summary(figures: dict[str, Any], results_path: object) -> str:
+    """What the terminal shows at the end: the table, the targets, the scaling, the methods."""
+    evaluation = figures["evaluation"]
+    out = [table(figures["scales"]), "", f"targets at {evaluation['judged_at_scale']}:"]
+    for key in TARGETS:
+        v = evaluation[key]
+        met = "met" if v["met"] else "NOT met"
+        out.append(f"  {key:<22} {v['value']!s:>8}  limit {v['limit']:>6}  {met}")
+    for entry in evaluation["scaling"]:
+        out.append(
+            f"  {entry['from']} -> {entry['to']} ({entry['leads_ratio']:g}x leads): full "
+            f"{entry.get('full_time_ratio', '-')}x, "
+            f"night {entry.get('night_time_ratio', '-')}x time"
+        )
+    out += ["", "how each figure was taken:"]
+    out += [f"  {key}: {text}" for key, text in METHODS.items()]
+    out += ["", f"results: {results_path}"]
+    return "\n".join(out)

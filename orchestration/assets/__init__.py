@@ -1,1 +1,0 @@
-"""Dagster assets: landing -> raw ingestion, and the dbt project."""

@@ -1,0 +1,12 @@
+"""Dagster assets: landing -> raw ingestion, the dbt project, the serving file."""
+
+import dagster as dg
+
+from orchestration.defs.assets.dbt import funnel_dbt_assets
+from orchestration.defs.assets.ingestion import raw_assets
+from orchestration.defs.assets.serving import serving_file_asset
+
+
+def all_assets() -> list[dg.AssetsDefinition]:
+    """Every asset of the project, in the order the graph reads: raw, dbt, serving."""
+    return [*raw_assets, funnel_dbt_assets(), serving_file_asset()]

@@ -1,0 +1,102 @@
+"""The dbt project as Dagster assets: models and seeds as assets, dbt tests as asset checks."""
+
+import os
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.dbt_project import dbt_project
+from orchestration.defs.assets.ingestion import progress_log
+from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
+from orchestration.defs.resources import WarehousePaths
+
+
+class FunnelDbtTranslator(DagsterDbtTranslator):
+    """dbt sources become the raw ingestion assets; models are grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            # source crm.leads -> the ingestion asset raw/crm/leads
+            return dg.AssetKey(
+                ["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]]
+            )
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        # fqn = [project, layer, ...folders, name]
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+class DbtBuildConfig(dg.Config):
+    """Run configuration of the dbt step."""
+
+    #: rebuild incremental models from all of raw (``dbt build --full-refresh``): needed after
+    #: a change to an incremental model's SQL; a normal night never needs it
+    full_refresh: bool = False
+
+
+translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@cache
+def funnel_dbt_assets() -> dg.AssetsDefinition:
+    """The dbt assets, built from target/manifest.json when the definitions load."""
+    project = dbt_project()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        dagster_dbt_translator=translator,
+        project=project,
+        pool=WAREHOUSE_WRITER_POOL,
+    )
+    def funnel_dbt_assets(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        paths: WarehousePaths,
+        config: DbtBuildConfig,
+    ) -> Iterator[Any]:
+        """``dbt build`` of the selected models, seeds and data tests against the warehouse."""
+        # profiles.yml reads the warehouse path from the environment of the dbt process,
+        # which dagster-dbt copies from this one
+        os.environ["FUNNEL_WAREHOUSE"] = paths.warehouse
+        # dbt unit tests check SQL logic on fixed fixtures, not the night's data: they run in
+        # the test suite (tests/test_dbt_unit_tests.py), not in every nightly build
+        command = ["build", "--exclude-resource-type", "unit_test"]
+        if config.full_refresh:
+            command.append("--full-refresh")
+        built = checked = 0
+        progress_log.info(f"[dbt] dbt {' '.join(command)} ...")
+        for event in dbt.cli(command, context=context).stream():
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                built += 1
+                progress_log.info(f"[dbt] built {event_key(event)} ({built})")
+            elif isinstance(event, dg.AssetCheckResult):
+                checked += 1
+                if not event.passed:
+                    progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
+            yield event
+        progress_log.info(f"[dbt] {built} models/seeds built, {checked} tests run")
+
+    return funnel_dbt_assets
+
+
+def dbt_run_config(full_refresh: bool) -> dict[str, dg.Config]:
+    """The ``ops`` part of a run config that sets the dbt step's options."""
+    return {funnel_dbt_assets().op.name: DbtBuildConfig(full_refresh=full_refresh)}
+
+
+def event_key(event: dg.Output | dg.AssetMaterialization) -> str:
+    if isinstance(event, dg.AssetMaterialization):
+        return event.asset_key.to_user_string()
+    return event.output_name

@@ -1,0 +1,55 @@
+"""The serving file: published only after ingestion and every dbt test succeeded."""
+
+import logging
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.dbt_project import dbt_project
+from orchestration.defs.assets.dbt import funnel_dbt_assets
+from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
+from orchestration.defs.resources import WarehousePaths
+from orchestration.publishing.serving_file import publish
+
+progress_log = logging.getLogger("funnel.progress")
+
+
+@cache
+def serving_file_asset() -> dg.AssetsDefinition:
+    """The serving asset, downstream of every dbt asset (so built with them)."""
+
+    @dg.asset(
+        key=["serving", "funnel_duckdb"],
+        group_name="serving",
+        deps=list(funnel_dbt_assets().keys),
+        kinds={"duckdb"},
+        pool=WAREHOUSE_WRITER_POOL,
+        description="The published serving file (marts + docs) that analysts and BI tools open "
+        "read-only. Built aside and swapped in atomically; never written when a step or dbt "
+        "test upstream failed.",
+    )
+    def serving_file(
+        context: dg.AssetExecutionContext, paths: WarehousePaths
+    ) -> dg.MaterializeResult:
+        publication = publish(
+            Path(paths.warehouse),
+            Path(paths.serving_dir),
+            manifest_path=dbt_project().manifest_path,
+        )
+        message = (
+            f"published version {publication.version}: {len(publication.tables)} tables "
+            f"-> {publication.path}"
+        )
+        context.log.info(message)
+        progress_log.info(message)
+        return dg.MaterializeResult(
+            metadata={
+                "version": publication.version,
+                "path": str(publication.path),
+                "tables": len(publication.tables),
+                "rows": sum(publication.tables.values()),
+            }
+        )
+
+    return serving_file

@@ -1,0 +1,79 @@
+"""One run of the ``nightly_build`` job, the same job the schedule and the sensor start.
+
+``run_build`` is what ``funnel build`` does: take the build lock before anything else, make
+sure no reader holds the build file, open the Dagster instance next to the warehouse, fail
+runs a killed build left behind, parse the dbt project, run the job, summarise.
+``execute_nightly_build`` is the run alone; the tests call it with a temporary instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from orchestration.dbt_project import parse_project
+from orchestration.definitions import load_definitions
+from orchestration.defs.assets.dbt import dbt_run_config
+from orchestration.defs.jobs import NIGHTLY_BUILD
+from orchestration.defs.resources import WarehousePaths
+from orchestration.run_summary import RunSummary, summarize
+from orchestration.runner.instance import dagster_home, fail_interrupted_runs, open_instance
+from orchestration.runner.lock import build_lock, ensure_no_other_writer
+
+Progress = Callable[[str], None]
+
+
+def nightly_build_run_config(
+    landing: Path,
+    warehouse: Path,
+    serving: Path,
+    *,
+    full_refresh: bool = False,
+    log_level: str | None = None,
+) -> dg.RunConfig:
+    """Paths for the ``paths`` resource, options for the dbt step (found by the definitions)."""
+    paths = WarehousePaths(
+        landing_dir=str(landing), warehouse=str(warehouse), serving_dir=str(serving)
+    )
+    loggers: dict[str, Any] = {}
+    if log_level:
+        loggers = {"console": {"config": {"log_level": log_level}}}
+    return dg.RunConfig(
+        ops=dbt_run_config(full_refresh), resources={"paths": paths}, loggers=loggers
+    )
+
+
+def execute_nightly_build(
+    instance: dg.DagsterInstance, run_config: dg.RunConfig
+) -> dg.ExecuteInProcessResult:
+    """Run the definitions' ``nightly_build`` job in this process; never raises on a failure."""
+    job = load_definitions().resolve_job_def(NIGHTLY_BUILD)
+    return job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+
+
+def run_build(
+    landing: Path,
+    warehouse: Path,
+    serving: Path,
+    *,
+    full_refresh: bool = False,
+    progress: Progress = print,
+) -> RunSummary:
+    """The whole nightly build from the command line. Raises ``WarehouseBusy`` at once when
+    another build holds the lock or a reader holds the build file."""
+    with build_lock(warehouse):
+        ensure_no_other_writer(warehouse)
+        with open_instance(dagster_home(warehouse)) as instance:
+            for run_id in fail_interrupted_runs(instance):
+                progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
+            progress("parsing the dbt project ...")
+            parse_project(warehouse)
+            progress(f"building {warehouse} from {landing}")
+            run_config = nightly_build_run_config(
+                landing, warehouse, serving, full_refresh=full_refresh, log_level="WARNING"
+            )
+            result = execute_nightly_build(instance, run_config)
+    return summarize(result)
