@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingestion.column_names import LandedColumns
 from orchestration.ingestion.file_checks import FileRejected, LineScan
 from orchestration.ingestion.landed_files import LandedFile
 from orchestration.ingestion.line_numbers import (
@@ -16,10 +17,13 @@ from orchestration.ingestion.scratch import ERRORS, LANDED, PARSE_ERRORS, PARSE_
 from orchestration.ingestion.sql_text import literal
 
 
-def read_csv_as_text(con: duckdb.DuckDBPyConnection, landed: LandedFile, header: list[str]) -> None:
-    """Parse the file with DuckDB into LANDED (every column text); broken records go to
-    DuckDB's rejects table instead of failing the read."""
-    columns = ", ".join(f"{literal(name)}: 'varchar'" for name in header)
+def read_csv_as_text(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, columns: LandedColumns
+) -> None:
+    """Parse the file with DuckDB into LANDED (positional text columns ``__c1``, ...; the
+    header line is skipped); broken records go to DuckDB's rejects table instead of failing
+    the read."""
+    typed = ", ".join(f"{literal(name)}: 'varchar'" for name in columns.internal)
     con.execute(f"drop table if exists {PARSE_ERRORS}")
     con.execute(f"drop table if exists {PARSE_SCANS}")
     try:
@@ -27,8 +31,9 @@ def read_csv_as_text(con: duckdb.DuckDBPyConnection, landed: LandedFile, header:
             f"""
             create or replace temp table {LANDED} as
             select * from read_csv(
-                {literal(str(landed.path))},
-                header = true, auto_detect = false, columns = {{{columns}}},
+                {literal(landed.duckdb_path)},
+                compression = {literal("gzip" if landed.is_gzip else "none")},
+                header = true, auto_detect = false, columns = {{{typed}}},
                 delim = ',', quote = '"', escape = '"', strict_mode = true,
                 store_rejects = true, rejects_table = '{PARSE_ERRORS}',
                 rejects_scan = '{PARSE_SCANS}', rejects_limit = 0
@@ -41,11 +46,13 @@ def read_csv_as_text(con: duckdb.DuckDBPyConnection, landed: LandedFile, header:
         ) from None
 
 
-def number_csv_records(con: duckdb.DuckDBPyConnection, landed: LandedFile, scan: LineScan) -> None:
+def number_csv_records(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, columns: LandedColumns, scan: LineScan
+) -> None:
     """Number the parsed records and the parse errors by line; check none went missing."""
     refuse_bad_encoding(con, landed, scan)
     load_scan_facts(con, scan)
-    number_parse_errors(con)
+    number_parse_errors(con, columns)
     number_parsed_records(con)
     counted = con.execute(
         f"select (select count(*) from {LANDED}), (select count(*) from {ERRORS})"

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import duckdb
 
+from orchestration.ingestion.column_names import LandedColumns
 from orchestration.ingestion.file_checks import FileRejected
 from orchestration.ingestion.landed_files import LandedFile
 from orchestration.ingestion.load_result import FileLoadResult, Status
@@ -42,22 +43,22 @@ def commit_loaded(
     con: duckdb.DuckDBPyConnection,
     landed: LandedFile,
     file_hash: str,
-    header: list[str],
+    columns: LandedColumns,
     rows_in: int,
     loaded_at: datetime,
 ) -> FileLoadResult:
     """Write the staged records (LANDED_LINES) of one file in one transaction."""
     entity = landed.entity
     contract = {c.name: c for c in entity.columns}
-    extras = [name for name in header if name not in contract]
-    present = set(header)
+    source = dict(columns.pairs)  # stored name -> internal column
+    extras = [name for name in columns.names if name not in contract]
 
-    problems = row_problems(entity, header)
+    problems = row_problems(entity, columns.pairs)
     reason_sql = f"coalesce({', '.join(p for _, p in problems)})"
     column_sql = (
         "case " + " ".join(f"when {p} is not null then {literal(n)}" for n, p in problems) + " end"
     )
-    raw_text_sql = "concat_ws(',', " + ", ".join(identifier(n) for n in header) + ")"
+    raw_text_sql = "concat_ws(',', " + ", ".join(columns.internal) + ")"
 
     con.execute("begin transaction")
     try:
@@ -71,8 +72,8 @@ def commit_loaded(
         )
         target_columns = [c.name for c in entity.columns] + extras
         select_columns = [
-            typed_value(contract[n], identifier(n)) if n in present else "null" for n in contract
-        ] + [f"nullif({identifier(n)}, '')" for n in extras]
+            typed_value(contract[n], source[n]) if n in source else "null" for n in contract
+        ] + [f"nullif({source[n]}, '')" for n in extras]
         lineage = [name for name, _ in LINEAGE_COLUMNS]
         con.execute(
             f"""
@@ -131,7 +132,7 @@ def commit_loaded(
             loaded,
             rejected,
             continuation,
-            None,
+            columns.note,
             loaded_at,
         )
         con.execute("commit")
@@ -146,6 +147,7 @@ def commit_loaded(
         rows_loaded=loaded,
         rows_rejected=rejected,
         continuation_lines=continuation,
+        message=columns.note,
         reject_examples=tuple(
             f"{landed.relative_path}: line {line}: {reason}" for line, reason in examples
         ),

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
+from orchestration.ingestion.file_checks import FileRejected
 from orchestration.landing_contract import ENTITY_BY_PATH, LANDED_SUFFIXES, Entity
 
 _CHUNK = 1 << 20
+#: characters DuckDB's glob gives a meaning to (braces too, should a version add them)
+_GLOB_CHARACTERS = re.compile(r"[\[\]*?{}]")
 
 
 @dataclass(frozen=True)
@@ -20,11 +26,29 @@ class LandedFile:
 
     @property
     def format(self) -> str:
-        return "parquet" if self.path.name.endswith(".parquet") else "csv"
+        return "parquet" if self.path.name.lower().endswith(".parquet") else "csv"
 
     @property
     def is_gzip(self) -> bool:
-        return self.path.name.endswith(".gz")
+        return self.path.name.lower().endswith(".gz")
+
+    @property
+    def duckdb_path(self) -> str:
+        """The path for DuckDB's file readers, which read a path as a glob pattern: every
+        pattern character is escaped as a one-character class (``[`` -> ``[[]``), so the path
+        names this one file whatever its name holds (checked by :func:`check_literal_path`)."""
+        return _GLOB_CHARACTERS.sub(r"[\g<0>]", str(self.path))
+
+
+def check_literal_path(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> None:
+    """Fail unless DuckDB resolves the file's reader path to exactly this one file."""
+    found = con.execute("select list(file) from glob(?)", [landed.duckdb_path]).fetchone()
+    files = found[0] if found else []
+    if files != [str(landed.path)]:
+        raise FileRejected(
+            f"{landed.relative_path}: DuckDB resolves the escaped path to {files}, not to the "
+            "file itself; the loader cannot read this file name safely"
+        )
 
 
 def file_sha256(path: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingestion.column_names import LandedColumns
 from orchestration.ingestion.file_checks import LineScan
 from orchestration.ingestion.scratch import (
     BLANK,
@@ -21,6 +22,7 @@ from orchestration.ingestion.scratch import (
     PARSE_ERRORS,
     SPAN,
 )
+from orchestration.ingestion.sql_text import literal
 
 
 def load_scan_facts(con: duckdb.DuckDBPyConnection, scan: LineScan) -> None:
@@ -49,14 +51,19 @@ def line_of_record(record: int, scan: LineScan) -> int:
     return record + sum(span - 1 for r, span in scan.multi_line if r < record)
 
 
-def number_parse_errors(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per record DuckDB could not parse, with its line, span and reason."""
+def number_parse_errors(con: duckdb.DuckDBPyConnection, columns: LandedColumns) -> None:
+    """One row per record DuckDB could not parse, with its line, span, column and reason."""
+    landed_name = (
+        "case column_name "
+        + " ".join(f"when {literal(i)} then {literal(n)}" for n, i in columns.pairs)
+        + " end"
+    )
     con.execute(
         f"""
         create or replace temp table {ERRORS} as
         with errors as (
             select line as record,
-                arg_min(column_name, coalesce(column_idx, -1)) as column_name,
+                arg_min({landed_name}, coalesce(column_idx, -1)) as column_name,
                 arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1))
                     as reason,
                 ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_text

@@ -21,6 +21,7 @@ from datetime import datetime
 
 import duckdb
 
+from orchestration.ingestion.column_names import landed_columns
 from orchestration.ingestion.csv_staging import number_csv_records, read_csv_as_text
 from orchestration.ingestion.file_checks import (
     FileRejected,
@@ -30,13 +31,21 @@ from orchestration.ingestion.file_checks import (
     scan_records,
 )
 from orchestration.ingestion.file_transaction import commit_loaded, commit_rejected
-from orchestration.ingestion.landed_files import LandedFile, file_sha256
+from orchestration.ingestion.landed_files import LandedFile, check_literal_path, file_sha256
 from orchestration.ingestion.load_result import FileLoadResult, Status
 from orchestration.ingestion.parquet_staging import count_parquet_rows, stage_parquet
 from orchestration.ingestion.raw_tables import MANIFEST_TABLE, create_bookkeeping, create_raw_table
 from orchestration.landing_contract import Entity
 
 __all__ = ["FileLoadResult", "Loader", "Status"]
+
+#: failures of the machine, not of the file: they stop the run instead of rejecting the file
+_ENVIRONMENT_FAILURES = (
+    MemoryError,
+    duckdb.OutOfMemoryException,
+    duckdb.InterruptException,
+    duckdb.FatalException,
+)
 
 
 class Loader:
@@ -71,26 +80,38 @@ class Loader:
             return self._load_new(landed, file_hash)
         except FileRejected as problem:
             return self._reject_file(landed, file_hash, str(problem))
+        except _ENVIRONMENT_FAILURES:
+            raise
+        except Exception as error:  # a failure inside one file never blocks the next files
+            return self._reject_file(
+                landed,
+                file_hash,
+                f"{landed.relative_path}: the loader failed on this file "
+                f"({type(error).__name__}: {error}); after fixing the cause, "
+                f"`funnel retract {file_hash[:12]}` lets the same bytes load again",
+            )
 
     def _load_new(self, landed: LandedFile, file_hash: str) -> FileLoadResult:
+        check_literal_path(self.con, landed)
         if landed.format == "parquet":
-            header, rows_in = stage_parquet(self.con, landed)
+            columns, rows_in = stage_parquet(self.con, landed)
         else:
-            header, _ = read_header(landed.path, landed.relative_path)
-            check_required_columns(landed.entity, header, landed.relative_path)
+            cells, _ = read_header(landed.path, landed.relative_path)
+            columns = landed_columns(cells, landed.relative_path)
+            check_required_columns(landed.entity, columns.names, landed.relative_path)
             # The line scan (Python) runs while DuckDB parses the same file (DuckDB releases
             # the GIL): the two reads overlap instead of adding up.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="line-scan") as pool:
                 scanning = pool.submit(scan_records, landed.path, landed.relative_path)
                 try:
-                    read_csv_as_text(self.con, landed, header)
+                    read_csv_as_text(self.con, landed, columns)
                 except FileRejected:
                     scanning.result()  # a problem the scan found names its line: it wins
                     raise
                 scan = scanning.result()
             rows_in = scan.data_lines
-            number_csv_records(self.con, landed, scan)
-        return commit_loaded(self.con, landed, file_hash, header, rows_in, self.loaded_at)
+            number_csv_records(self.con, landed, columns, scan)
+        return commit_loaded(self.con, landed, file_hash, columns, rows_in, self.loaded_at)
 
     def _reject_file(self, landed: LandedFile, file_hash: str, message: str) -> FileLoadResult:
         rows_in = (

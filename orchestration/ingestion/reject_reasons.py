@@ -6,7 +6,9 @@ row's reason is the first problem found, as "<column>: value '<value>' <what is 
 
 from __future__ import annotations
 
-from orchestration.ingestion.sql_text import identifier, literal
+from collections.abc import Sequence
+
+from orchestration.ingestion.sql_text import literal
 from orchestration.landing_contract import DUCKDB_TYPES, Column, Entity
 
 _TYPE_WORDS = {
@@ -107,22 +109,23 @@ def _type_problem(column: Column, source: str) -> str:
     return f"case when {typed} is null then {generic} end"
 
 
-def row_problems(entity: Entity, header: list[str]) -> list[tuple[str, str]]:
-    """(column, SQL giving the reason the row cannot load, else null), first match wins."""
+def row_problems(entity: Entity, columns: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(column, SQL giving the reason the row cannot load, else null), first match wins.
+
+    ``columns`` are (landed name, SQL of its text value) in file order.
+    """
     contract = {c.name: c for c in entity.columns}
     found = [
         (
             name,
-            f"case when contains({identifier(name)}, chr(0)) "
-            f"then {literal(name + ': ' + _NUL_BYTE)} end",
+            f"case when contains({source}, chr(0)) then {literal(name + ': ' + _NUL_BYTE)} end",
         )
-        for name in header
+        for name, source in columns
     ]
-    for name in header:
+    for name, source in columns:
         column = contract.get(name)
         if column is None:
             continue
-        source = identifier(name)
         checks = []
         if column.not_empty:
             checks.append(
