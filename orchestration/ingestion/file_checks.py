@@ -54,8 +54,9 @@ class LineScan:
     multi_line: tuple[tuple[int, int], ...]
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    if path.name.endswith(".gz"):
+def open_landed(path: Path) -> BinaryIO:
+    """The file's bytes, gunzipped when its name ends in ``.gz`` (any case)."""
+    if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
@@ -64,7 +65,7 @@ def _open_binary(path: Path) -> BinaryIO:
 def _reading(path: Path, relative: str) -> Iterator[BinaryIO]:
     """Open a landed file (gunzipping ``.gz``); an unreadable gzip stream rejects the file."""
     try:
-        with _open_binary(path) as handle:
+        with open_landed(path) as handle:
             yield handle
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
         raise FileRejected(f"{relative}: not a readable gzip file: {error}") from None

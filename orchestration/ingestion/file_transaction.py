@@ -8,6 +8,7 @@ one rejects row covering all its data lines and a manifest row with the message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
@@ -23,20 +24,70 @@ from orchestration.ingestion.raw_tables import (
     add_extra_columns,
     qualified,
 )
-from orchestration.ingestion.reject_reasons import row_problems, typed_value
+from orchestration.ingestion.record_text import record_texts
+from orchestration.ingestion.reject_reasons import (
+    LandedColumnSql,
+    parse_sql,
+    row_problems,
+    typed_sql,
+)
 from orchestration.ingestion.scratch import (
     ERRORS,
     LANDED_CHECKED,
     LANDED_LINES,
     LINE,
+    RAW_TEXT,
     REASON,
     REASON_COLUMN,
+    RECORD_TEXTS,
     SPAN,
 )
 from orchestration.ingestion.sql_text import identifier, literal
 
 #: how many row rejects of a file are quoted in its result (all are in the rejects table)
 REJECT_EXAMPLES = 5
+
+
+def _checked_sql(landed: LandedFile, columns: Sequence[LandedColumnSql]) -> str:
+    """SQL of LANDED_CHECKED: line, span, the typed values, the extra columns' text, the
+    reason a record cannot load (and its column), and for Parquet the rejected row as JSON."""
+    problems = row_problems(landed.entity, columns)
+    reason = f"coalesce({', '.join(p for _, p in problems)})"
+    reason_column = (
+        "case " + " ".join(f"when {p} is not null then {literal(n)}" for n, p in problems) + " end"
+    )
+    parsed = [f"{sql} as {c.parsed}" for c in columns if (sql := parse_sql(c))]
+    typed = [f"{typed_sql(c)} as {c.typed}" for c in columns if c.contract]
+    kept = [c.typed if c.contract else c.text for c in columns]
+    if landed.format == "parquet":
+        row_json = "json_object(" + ", ".join(f"{literal(c.name)}, {c.text}" for c in columns)
+        kept.append(f"case when {REASON} is not null then {row_json}) end as {RAW_TEXT}")
+    return f"""
+        with parsed as (select *{"".join(", " + p for p in parsed)} from {LANDED_LINES}),
+        typed as (select *{"".join(", " + t for t in typed)} from parsed),
+        checked as (
+            select *, {reason} as {REASON}, {reason_column} as {REASON_COLUMN} from typed
+        )
+        select {LINE}, {SPAN}, {", ".join(kept)}, {REASON}, {REASON_COLUMN} from checked
+    """
+
+
+def _stage_record_texts(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> None:
+    """RECORD_TEXTS: the text of every rejected CSV record, read from the file itself (empty
+    for Parquet, whose rejected rows are kept as JSON)."""
+    con.execute(f"create or replace temp table {RECORD_TEXTS} (line bigint, raw_text varchar)")
+    if landed.format == "parquet":
+        return
+    rejected = con.execute(
+        f"select {LINE}, {SPAN} from {LANDED_CHECKED} where {REASON} is not null "
+        f"union all select line, span from {ERRORS} where line is not null"
+    ).fetchall()
+    texts = record_texts(landed.path, rejected)
+    if texts:
+        con.execute(
+            f"insert into {RECORD_TEXTS} select unnest(?::bigint[]), unnest(?::varchar[])",
+            [list(texts), list(texts.values())],
+        )
 
 
 def commit_loaded(
@@ -50,30 +101,23 @@ def commit_loaded(
     """Write the staged records (LANDED_LINES) of one file in one transaction."""
     entity = landed.entity
     contract = {c.name: c for c in entity.columns}
-    source = dict(columns.pairs)  # stored name -> internal column
-    extras = [name for name in columns.names if name not in contract]
-
-    problems = row_problems(entity, columns.pairs)
-    reason_sql = f"coalesce({', '.join(p for _, p in problems)})"
-    column_sql = (
-        "case " + " ".join(f"when {p} is not null then {literal(n)}" for n, p in problems) + " end"
-    )
-    raw_text_sql = "concat_ws(',', " + ", ".join(columns.internal) + ")"
+    staged = [
+        LandedColumnSql(name, position, contract.get(name))
+        for position, name in enumerate(columns.names, start=1)
+    ]
+    by_name = {c.name: c for c in staged}
+    extras = [c for c in staged if c.contract is None]
+    con.execute(f"create or replace temp table {LANDED_CHECKED} as {_checked_sql(landed, staged)}")
+    _stage_record_texts(con, landed)
+    raw_text = f"checked.{RAW_TEXT}" if landed.format == "parquet" else "texts.raw_text"
 
     con.execute("begin transaction")
     try:
-        add_extra_columns(con, entity, extras)
-        con.execute(
-            f"""
-            create or replace temp table {LANDED_CHECKED} as
-            select *, {reason_sql} as {REASON}, {column_sql} as {REASON_COLUMN}
-            from {LANDED_LINES}
-            """
-        )
-        target_columns = [c.name for c in entity.columns] + extras
-        select_columns = [
-            typed_value(contract[n], source[n]) if n in source else "null" for n in contract
-        ] + [f"nullif({source[n]}, '')" for n in extras]
+        add_extra_columns(con, entity, [c.name for c in extras])
+        target_columns = [c.name for c in entity.columns] + [c.name for c in extras]
+        select_columns = [by_name[n].typed if n in by_name else "null" for n in contract] + [
+            f"nullif({c.text}, '')" for c in extras
+        ]
         lineage = [name for name, _ in LINEAGE_COLUMNS]
         con.execute(
             f"""
@@ -89,13 +133,16 @@ def commit_loaded(
         con.execute(
             f"""
             insert into {REJECTS_TABLE}
-            select ?, ?, ?, {LINE}, {SPAN}, {REASON_COLUMN}, {REASON},
-                {raw_text_sql}, ?
-            from {LANDED_CHECKED}
-            where {REASON} is not null
+            select ?, ?, ?, checked.{LINE}, checked.{SPAN}, checked.{REASON_COLUMN},
+                checked.{REASON}, {raw_text}, ?
+            from {LANDED_CHECKED} as checked
+            left join {RECORD_TEXTS} as texts on texts.line = checked.{LINE}
+            where checked.{REASON} is not null
             union all
-            select ?, ?, ?, line, span, column_name, reason, raw_text, ?
-            from {ERRORS}
+            select ?, ?, ?, errors.line, errors.span, errors.column_name, errors.reason,
+                coalesce(texts.raw_text, errors.raw_text), ?
+            from {ERRORS} as errors
+            left join {RECORD_TEXTS} as texts on texts.line = errors.line
             """,
             [file_hash, entity.path, landed.relative_path, loaded_at] * 2,
         )

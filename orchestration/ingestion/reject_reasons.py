@@ -1,18 +1,22 @@
 """SQL that types a landed text value, and SQL that says why a value cannot load.
 
-Each function returns SQL text over a column of the landed file (every value as text). A
-row's reason is the first problem found, as "<column>: value '<value>' <what is wrong>".
+A landed column goes through three columns of the loader's temp table, all named after its
+position: ``__c<n>`` (the text as landed), ``__p<n>`` (the parts of a timestamp, parsed once)
+and ``__t<n>`` (the value in the column's raw type, null when it is not one). A row's reason
+is the first problem found, as "<column>: value '<value>' <what is wrong>".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from orchestration.ingestion import time_values
 from orchestration.ingestion.sql_text import literal
 from orchestration.landing_contract import DUCKDB_TYPES, Column, Entity
 
 _TYPE_WORDS = {
-    "timestamp": "an ISO-8601 timestamp (YYYY-MM-DD[THH:MM:SS][+HH:MM])",
+    "timestamp": "an ISO-8601 timestamp (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+HH:MM])",
     "date": "an ISO-8601 date (YYYY-MM-DD)",
     "decimal": "a number with '.' as decimal point and no thousand separators",
     "integer": "a whole number",
@@ -27,115 +31,175 @@ _PLAIN_INTEGER = r"[+-]?\d+(\.0*)?"
 _COMMA_GROUPS = r"[+-]?\d{1,3},\d{3}"  # 1,000: a thousand separator or a decimal comma
 _DECIMAL_COMMA = r"[+-]?\d*,\d+"
 _THOUSANDS = "[+-]?\\d{1,3}([,.' _\u00a0\u202f]\\d{3})+([.,]\\d+)?"
-_ISO_DATE_START = r"\d{4}-\d{1,2}-\d{1,2}([T ].*)?"
 _DAY_MONTH_YEAR = r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}([T ].*)?"
 
 
-def typed_value(column: Column, source: str) -> str:
-    """SQL turning the landed text ``source`` into the column's raw type (null if it fails)."""
-    value = f"nullif(trim({source}), '')"
-    if column.type == "text":
-        return f"nullif({source}, '')"
-    if column.type == "timestamp":
-        return f"(try_cast({value} as timestamptz) at time zone 'UTC')"
-    return f"try_cast({value} as {DUCKDB_TYPES[column.type]})"
+@dataclass(frozen=True)
+class LandedColumnSql:
+    """The loader's columns for one landed column (``position`` counts from 1)."""
+
+    name: str
+    position: int
+    #: the contract's column of that name (None for an extra column)
+    contract: Column | None = None
+
+    @property
+    def text(self) -> str:
+        return f"__c{self.position}"
+
+    @property
+    def parsed(self) -> str:
+        return f"__p{self.position}"
+
+    @property
+    def typed(self) -> str:
+        return f"__t{self.position}"
 
 
-def _value_reason(column: Column, source: str, words: str) -> str:
+def parse_sql(column: LandedColumnSql) -> str | None:
+    """SQL computing the ``parsed`` column (timestamps only), else None."""
+    if column.contract and column.contract.type == "timestamp":
+        return time_values.parsed_timestamp(column.text)
+    return None
+
+
+def typed_sql(column: LandedColumnSql) -> str:
+    """SQL turning the landed text into the column's raw type (null if it fails)."""
+    kind = column.contract.type if column.contract else "text"
+    if kind == "text":
+        return f"nullif({column.text}, '')"
+    if kind == "timestamp":
+        return time_values.timestamp_value(column.parsed)
+    if kind == "date":
+        return time_values.date_value(column.text)
+    return f"try_cast(nullif(trim({column.text}), '') as {DUCKDB_TYPES[kind]})"
+
+
+def _value_reason(column: LandedColumnSql, words: str) -> str:
     """SQL text "<column>: value '<value>' <words>" (the value cut at 100 characters)."""
     return (
-        f"{literal(column.name + ': value ' + chr(39))} || left({source}, 100) || "
+        f"{literal(column.name + ': value ' + chr(39))} || left({column.text}, 100) || "
         f"{literal(chr(39) + ' ' + words)}"
     )
 
 
-def _type_problem(column: Column, source: str) -> str:
-    """SQL giving why a non-empty value is not of the column's type, else null."""
-    value = f"trim({source})"
-    typed = typed_value(column, source)
-    generic = _value_reason(column, source, "is not " + _TYPE_WORDS[column.type])
+def _shape(column: LandedColumnSql, pattern: str) -> str:
+    return f"regexp_full_match(trim({column.text}), {literal(pattern)})"
 
-    def shape(pattern: str) -> str:
-        return f"regexp_full_match({value}, {literal(pattern)})"
 
-    if column.type in ("decimal", "integer"):
-        if column.type == "decimal":
-            plain, out_of_range = (
-                _PLAIN_DECIMAL,
-                "is out of range: decimal(38, 9) holds at most 29 digits before the decimal point",
+def _number_problem(column: LandedColumnSql, kind: str) -> str:
+    if kind == "decimal":
+        plain, out_of_range = (
+            _PLAIN_DECIMAL,
+            "is out of range: decimal(38, 9) holds at most 29 digits before the decimal point",
+        )
+    else:
+        plain, out_of_range = (
+            _PLAIN_INTEGER,
+            "is out of range for a whole number (64-bit integer)",
+        )
+    whens = [
+        f"when {_shape(column, plain)} and {column.typed} is null "
+        f"then {_value_reason(column, out_of_range)}",
+        f"when {_shape(column, plain)} then null",
+        f"when {_shape(column, _COMMA_GROUPS)} then "
+        + _value_reason(
+            column,
+            f"has a ',' that is either a thousand separator or a decimal comma; {_NO_SEPARATORS}",
+        ),
+        f"when {_shape(column, _DECIMAL_COMMA)} then "
+        + _value_reason(column, f"uses a decimal comma; {_NO_SEPARATORS}"),
+        f"when {_shape(column, _THOUSANDS)} then "
+        + _value_reason(column, f"uses a thousand separator; {_NO_SEPARATORS}"),
+    ]
+    if kind == "integer":
+        whens.append(
+            f"when {_shape(column, _PLAIN_DECIMAL)} then "
+            + _value_reason(column, "is not a whole number")
+        )
+    generic = _value_reason(column, "is not " + _TYPE_WORDS[kind])
+    return f"case {' '.join(whens)} else {generic} end"
+
+
+def _time_problem(column: LandedColumnSql, kind: str) -> str:
+    words = _TYPE_WORDS[kind]
+    ambiguous = _value_reason(
+        column, f"is not {words}: a day/month/year or month/day/year date is ambiguous"
+    )
+    invalid = _value_reason(column, f"is not {words}: not a valid calendar date or time")
+    generic = _value_reason(column, f"is not {words}")
+    if kind == "timestamp":
+        zone = f"regexp_extract(trim({column.text}), {literal(time_values.NAMED_ZONE)}, 1)"
+        named_zone = (
+            _value_reason(column, f"is not {words}: it names a time zone (")
+            + f" || {literal(chr(39))} || left({zone}, 40) || "
+            + literal(
+                "'); the contract takes only Z or a numeric offset such as +02:00, "
+                "never a zone name or abbreviation"
             )
-        else:
-            plain, out_of_range = (
-                _PLAIN_INTEGER,
-                "is out of range for a whole number (64-bit integer)",
-            )
+        )
         whens = [
-            f"when {shape(plain)} and {typed} is null "
-            f"then {_value_reason(column, source, out_of_range)}",
-            f"when {shape(plain)} then null",
-            f"when {shape(_COMMA_GROUPS)} then "
+            f"when {column.parsed}.day != '' and not {time_values.offset_is_valid(column.parsed)} "
+            "then "
+            + _value_reason(column, f"is not {words}: the offset is not between -14:00 and +14:00"),
+            f"when {column.parsed}.day != '' then {invalid}",
+            f"when {_shape(column, time_values.NAMED_ZONE)} then {named_zone}",
+        ]
+    else:
+        date_only = f"regexp_extract(trim({column.text}), {literal('^' + time_values.DATE)}, 1)"
+        whens = [
+            f"when {_shape(column, time_values.DATE)} then {invalid}",
+            f"when {_shape(column, time_values.DATE_WITH_TIME)} and try_cast({date_only} as date) "
+            "is not null then "
             + _value_reason(
                 column,
-                source,
-                f"has a ',' that is either a thousand separator or a decimal comma; "
-                f"{_NO_SEPARATORS}",
+                f"is a timestamp, not {words}: a date column takes no time of day and no "
+                "offset (only a midnight without offset, such as 2025-02-01T00:00:00, is read "
+                "as a date)",
             ),
-            f"when {shape(_DECIMAL_COMMA)} then "
-            + _value_reason(column, source, f"uses a decimal comma; {_NO_SEPARATORS}"),
-            f"when {shape(_THOUSANDS)} then "
-            + _value_reason(column, source, f"uses a thousand separator; {_NO_SEPARATORS}"),
+            f"when {_shape(column, time_values.DATE_WITH_TIME)} then {invalid}",
         ]
-        if column.type == "integer":
-            whens.append(
-                f"when {shape(_PLAIN_DECIMAL)} then "
-                + _value_reason(column, source, "is not a whole number")
-            )
-        return f"case {' '.join(whens)} else {generic} end"
-    if column.type in ("date", "timestamp"):
-        ambiguous = _value_reason(
-            column,
-            source,
-            f"is not {_TYPE_WORDS[column.type]}: a day/month/year or month/day/year date is "
-            "ambiguous",
-        )
-        invalid = _value_reason(
-            column, source, f"is not {_TYPE_WORDS[column.type]}: not a valid calendar date or time"
-        )
-        return (
-            f"case when {shape(_ISO_DATE_START)} and {typed} is not null then null "
-            f"when {shape(_ISO_DATE_START)} then {invalid} "
-            f"when {shape(_DAY_MONTH_YEAR)} then {ambiguous} else {generic} end"
-        )
-    return f"case when {typed} is null then {generic} end"
+    whens.append(f"when {_shape(column, _DAY_MONTH_YEAR)} then {ambiguous}")
+    return f"case {' '.join(whens)} else {generic} end"
 
 
-def row_problems(entity: Entity, columns: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(column, SQL giving the reason the row cannot load, else null), first match wins.
+def _type_problem(column: LandedColumnSql, kind: str) -> str:
+    """SQL giving why a non-empty value is not of the column's type, else null."""
+    if kind in ("decimal", "integer"):
+        return _number_problem(column, kind)
+    problem = (
+        _time_problem(column, kind)
+        if kind in ("date", "timestamp")
+        else _value_reason(column, "is not " + _TYPE_WORDS[kind])
+    )
+    return f"case when {column.typed} is null then {problem} end"
 
-    ``columns`` are (landed name, SQL of its text value) in file order.
-    """
-    contract = {c.name: c for c in entity.columns}
+
+def row_problems(entity: Entity, columns: Sequence[LandedColumnSql]) -> list[tuple[str, str]]:
+    """(column, SQL giving the reason the row cannot load, else null), first match wins."""
     found = [
         (
-            name,
-            f"case when contains({source}, chr(0)) then {literal(name + ': ' + _NUL_BYTE)} end",
+            column.name,
+            f"case when contains({column.text}, chr(0)) "
+            f"then {literal(column.name + ': ' + _NUL_BYTE)} end",
         )
-        for name, source in columns
+        for column in columns
     ]
-    for name, source in columns:
-        column = contract.get(name)
-        if column is None:
+    for column in columns:
+        contract = column.contract
+        if contract is None:
             continue
         checks = []
-        if column.not_empty:
+        if contract.not_empty:
             checks.append(
-                f"when nullif(trim({source}), '') is null "
-                f"then {literal(f'{name} is empty but the contract requires a value')}"
+                f"when nullif(trim({column.text}), '') is null "
+                f"then {literal(f'{column.name} is empty but the contract requires a value')}"
             )
-        if column.type != "text":
+        if contract.type != "text":
             checks.append(
-                f"when nullif(trim({source}), '') is not null then {_type_problem(column, source)}"
+                f"when nullif(trim({column.text}), '') is not null "
+                f"then {_type_problem(column, contract.type)}"
             )
         if checks:
-            found.append((name, f"case {' '.join(checks)} end"))
+            found.append((column.name, f"case {' '.join(checks)} end"))
     return found

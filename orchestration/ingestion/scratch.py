@@ -21,5 +21,10 @@ ERRORS = "_landed_errors"
 BLANK = "_landed_blank_records"
 MULTI = "_landed_multi_line_records"
 
+#: the text of the rejected records of a CSV file (line, raw_text)
+RECORD_TEXTS = "_landed_record_texts"
+
 #: internal columns of LANDED_LINES / LANDED_CHECKED
 LINE, SPAN, REASON, REASON_COLUMN = "__line", "__span", "__reason", "__reason_column"
+#: a rejected Parquet row as JSON
+RAW_TEXT = "__raw_text"
