@@ -9,17 +9,16 @@ one rejects row covering all its data lines and a manifest row with the message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import duckdb
 
 from orchestration.ingestion.column_names import LandedColumns
 from orchestration.ingestion.file_checks import FileRejected
 from orchestration.ingestion.landed_files import LandedFile
-from orchestration.ingestion.load_result import FileLoadResult, Status
+from orchestration.ingestion.load_result import FileLoadResult
+from orchestration.ingestion.manifest import BuildStamp, record_row
 from orchestration.ingestion.raw_tables import (
     LINEAGE_COLUMNS,
-    MANIFEST_TABLE,
     REJECTS_TABLE,
     add_extra_columns,
     qualified,
@@ -96,7 +95,7 @@ def commit_loaded(
     file_hash: str,
     columns: LandedColumns,
     rows_in: int,
-    loaded_at: datetime,
+    stamp: BuildStamp,
 ) -> FileLoadResult:
     """Write the staged records (LANDED_LINES) of one file in one transaction."""
     entity = landed.entity
@@ -128,7 +127,7 @@ def commit_loaded(
             where {REASON} is null
             order by {LINE}
             """,
-            [file_hash, landed.relative_path, loaded_at],
+            [file_hash, landed.relative_path, stamp.at],
         )
         con.execute(
             f"""
@@ -144,7 +143,7 @@ def commit_loaded(
             from {ERRORS} as errors
             left join {RECORD_TEXTS} as texts on texts.line = errors.line
             """,
-            [file_hash, entity.path, landed.relative_path, loaded_at] * 2,
+            [file_hash, entity.path, landed.relative_path, stamp.at] * 2,
         )
         counts = con.execute(
             f"""
@@ -153,9 +152,9 @@ def commit_loaded(
                 (select coalesce(sum({SPAN} - 1), 0) from {LANDED_CHECKED}
                     where {REASON} is null),
                 (select coalesce(sum(lines_spanned), 0) from {REJECTS_TABLE}
-                    where file_hash = ?)
+                    where file_hash = ? and entity = ?)
             """,
-            [file_hash],
+            [file_hash, entity.path],
         ).fetchone()
         assert counts is not None
         loaded, continuation, rejected = (int(v) for v in counts)
@@ -166,21 +165,23 @@ def commit_loaded(
                 "lines; the file is rejected whole"
             )
         examples = con.execute(
-            f"select line, reason from {REJECTS_TABLE} where file_hash = ? "
+            f"select line, reason from {REJECTS_TABLE} where file_hash = ? and entity = ? "
             f"order by line nulls first limit {REJECT_EXAMPLES}",
-            [file_hash],
+            [file_hash, entity.path],
         ).fetchall()
-        record_manifest_row(
+        record_row(
             con,
-            landed,
-            file_hash,
-            "loaded",
-            rows_in,
-            loaded,
-            rejected,
-            continuation,
-            columns.note,
-            loaded_at,
+            stamp,
+            file_hash=file_hash,
+            entity=entity.path,
+            source_file=landed.relative_path,
+            file_bytes=landed.path.stat().st_size,
+            status="loaded",
+            rows_in=rows_in,
+            rows_loaded=loaded,
+            rows_rejected=rejected,
+            continuation_lines=continuation,
+            message=columns.note,
         )
         con.execute("commit")
     except BaseException:
@@ -207,7 +208,7 @@ def commit_rejected(
     file_hash: str,
     rows_in: int,
     message: str,
-    loaded_at: datetime,
+    stamp: BuildStamp,
 ) -> FileLoadResult:
     """Record a file rejected whole: every data line rejected, the message in the manifest."""
     con.execute("begin transaction")
@@ -215,10 +216,19 @@ def commit_rejected(
         if rows_in:
             con.execute(
                 f"insert into {REJECTS_TABLE} values (?, ?, ?, null, ?, null, ?, null, ?)",
-                [file_hash, landed.entity.path, landed.relative_path, rows_in, message, loaded_at],
+                [file_hash, landed.entity.path, landed.relative_path, rows_in, message, stamp.at],
             )
-        record_manifest_row(
-            con, landed, file_hash, "rejected", rows_in, 0, rows_in, 0, message, loaded_at
+        record_row(
+            con,
+            stamp,
+            file_hash=file_hash,
+            entity=landed.entity.path,
+            source_file=landed.relative_path,
+            file_bytes=landed.path.stat().st_size,
+            status="rejected",
+            rows_in=rows_in,
+            rows_rejected=rows_in,
+            message=message,
         )
         con.execute("commit")
     except BaseException:
@@ -231,34 +241,4 @@ def commit_rejected(
         rows_in=rows_in,
         rows_rejected=rows_in,
         message=message,
-    )
-
-
-def record_manifest_row(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    file_hash: str,
-    status: Status,
-    rows_in: int,
-    loaded: int,
-    rejected: int,
-    continuation: int,
-    message: str | None,
-    loaded_at: datetime,
-) -> None:
-    con.execute(
-        f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            file_hash,
-            landed.entity.path,
-            landed.relative_path,
-            landed.path.stat().st_size,
-            status,
-            rows_in,
-            loaded,
-            rejected,
-            continuation,
-            message,
-            loaded_at,
-        ],
     )

@@ -1,4 +1,4 @@
-"""Finding landed files and identifying them by content."""
+"""An entity's landed files: finding them, naming them to DuckDB, identifying them by content."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingestion.file_checks import FileRejected
-from orchestration.landing_contract import ENTITY_BY_PATH, LANDED_SUFFIXES, Entity
+from orchestration.ingestion.landing_scan import is_landed_file_name, scan_landing
+from orchestration.landing_contract import Entity
+
+# is_landed_file_name is re-exported: the landing sensor's fingerprint uses it
+__all__ = ["LandedFile", "check_literal_path", "discover", "file_sha256", "is_landed_file_name"]
 
 _CHUNK = 1 << 20
 #: characters DuckDB's glob gives a meaning to (braces too, should a version add them)
@@ -59,33 +63,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def is_landed_file_name(name: str) -> bool:
-    return not name.startswith((".", "_")) and name.endswith(LANDED_SUFFIXES)
-
-
 def discover(landing_dir: Path, entity: Entity) -> list[LandedFile]:
     """Every landed file of one entity, in a stable order (by relative path)."""
-    folder = landing_dir / entity.source / entity.name
-    if not folder.is_dir():
-        return []
-    found = [
-        LandedFile(entity, p, p.relative_to(landing_dir).as_posix())
-        for p in folder.rglob("*")
-        if p.is_file() and is_landed_file_name(p.name)
+    return [
+        LandedFile(entity, found.path, found.relative_path)
+        for found in scan_landing(landing_dir)
+        if found.kind == "entity" and found.entity == entity
     ]
-    return sorted(found, key=lambda f: f.relative_path)
-
-
-def unknown_entity_folders(landing_dir: Path) -> list[str]:
-    """``<source>/<entity>`` folders holding files that no contract entity claims."""
-    unknown = []
-    if not landing_dir.is_dir():
-        return unknown
-    for source in sorted(p for p in landing_dir.iterdir() if p.is_dir()):
-        for entity in sorted(p for p in source.iterdir() if p.is_dir()):
-            key = f"{source.name}/{entity.name}"
-            if key not in ENTITY_BY_PATH and any(
-                is_landed_file_name(p.name) for p in entity.rglob("*")
-            ):
-                unknown.append(key)
-    return unknown

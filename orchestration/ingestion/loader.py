@@ -1,6 +1,7 @@
 """Load one landed file into its raw table, in one transaction, accounting for every line.
 
-A file is loaded at most once (the manifest is keyed by content hash). Every data line of a
+A file is loaded at most once into an entity (the manifest knows it by content hash and
+entity, see :mod:`manifest`). Every data line of a
 file ends up in exactly one place: a raw row, a row of ``raw._rejected_rows`` (with line and
 reason), or a continuation line of a loaded record whose quoted value spans several lines.
 The loader checks ``rows_in = rows_loaded + rows_rejected + continuation_lines`` before it
@@ -17,7 +18,6 @@ transaction (``file_transaction``).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 import duckdb
 
@@ -33,8 +33,9 @@ from orchestration.ingestion.file_checks import (
 from orchestration.ingestion.file_transaction import commit_loaded, commit_rejected
 from orchestration.ingestion.landed_files import LandedFile, check_literal_path, file_sha256
 from orchestration.ingestion.load_result import FileLoadResult, Status
+from orchestration.ingestion.manifest import BuildStamp, accounted_for, record_row
 from orchestration.ingestion.parquet_staging import count_parquet_rows, stage_parquet
-from orchestration.ingestion.raw_tables import MANIFEST_TABLE, create_bookkeeping, create_raw_table
+from orchestration.ingestion.raw_tables import create_bookkeeping, create_raw_table
 from orchestration.landing_contract import Entity
 
 __all__ = ["FileLoadResult", "Loader", "Status"]
@@ -51,9 +52,9 @@ _ENVIRONMENT_FAILURES = (
 class Loader:
     """Loads files of any entity through one open connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, loaded_at: datetime) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, stamp: BuildStamp) -> None:
         self.con = con
-        self.loaded_at = loaded_at
+        self.stamp = stamp
         con.execute("set TimeZone = 'UTC'")
         # records are numbered by their order in the file
         con.execute("set preserve_insertion_order = true")
@@ -64,10 +65,11 @@ class Loader:
         create_raw_table(self.con, entity)
 
     def load(self, landed: LandedFile) -> FileLoadResult:
-        file_hash = file_sha256(landed.path)
-        already = self.con.execute(
-            f"select source_file, status from {MANIFEST_TABLE} where file_hash = ?", [file_hash]
-        ).fetchone()
+        try:
+            file_hash = file_sha256(landed.path)
+        except OSError as error:
+            return self._unreadable(landed, error)
+        already = accounted_for(self.con, file_hash, landed.entity.path)
         if already:
             return FileLoadResult(
                 landed.relative_path,
@@ -111,7 +113,23 @@ class Loader:
                 scan = scanning.result()
             rows_in = scan.data_lines
             number_csv_records(self.con, landed, columns, scan)
-        return commit_loaded(self.con, landed, file_hash, columns, rows_in, self.loaded_at)
+        return commit_loaded(self.con, landed, file_hash, columns, rows_in, self.stamp)
+
+    def _unreadable(self, landed: LandedFile, error: OSError) -> FileLoadResult:
+        """A file that cannot even be read is recorded as rejected without a hash, so the
+        next build tries it again (it may only lack a permission)."""
+        message = f"{landed.relative_path}: the file cannot be read: {error.strerror or error}"
+        record_row(
+            self.con,
+            self.stamp,
+            file_hash=None,
+            entity=landed.entity.path,
+            source_file=landed.relative_path,
+            file_bytes=None,
+            status="rejected",
+            message=message,
+        )
+        return FileLoadResult(landed.relative_path, "", "rejected", message=message)
 
     def _reject_file(self, landed: LandedFile, file_hash: str, message: str) -> FileLoadResult:
         rows_in = (
@@ -119,4 +137,4 @@ class Loader:
             if landed.format == "csv"
             else count_parquet_rows(self.con, landed)
         )
-        return commit_rejected(self.con, landed, file_hash, rows_in, message, self.loaded_at)
+        return commit_rejected(self.con, landed, file_hash, rows_in, message, self.stamp)
