@@ -60,7 +60,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             progress_log.info(message)
 
         report = ingest_entity(
-            Path(paths.warehouse), Path(paths.landing_dir), entity, say, run_id=context.run_id
+            Path(paths.warehouse), Path(paths.landing_dir), entity, say, run_id=context.run.run_id
         )
         if report.rejected_file_messages:
             # the other files are loaded and committed; fail so the problem is seen
@@ -106,7 +106,7 @@ FILES_RECOGNISED_CHECK = "every_landed_file_recognised"
 )
 def landing_files(context: dg.AssetExecutionContext, paths: WarehousePaths) -> dg.MaterializeResult:
     inventory = record_landing_inventory(
-        Path(paths.warehouse), Path(paths.landing_dir), run_id=context.run_id
+        Path(paths.warehouse), Path(paths.landing_dir), run_id=context.run.run_id
     )
     for line in inventory.lines("unrecognised"):
         context.log.warning(f"unrecognised landed file {line}")
