@@ -31,7 +31,12 @@ from orchestration.ingestion.file_checks import (
     scan_records,
 )
 from orchestration.ingestion.file_transaction import commit_loaded, commit_rejected
-from orchestration.ingestion.landed_files import LandedFile, check_literal_path, file_sha256
+from orchestration.ingestion.landed_files import (
+    LandedFile,
+    check_literal_path,
+    file_sha256,
+    readable_by_duckdb,
+)
 from orchestration.ingestion.load_result import FileLoadResult, Status
 from orchestration.ingestion.manifest import BuildStamp, accounted_for, record_row
 from orchestration.ingestion.parquet_staging import count_parquet_rows, stage_parquet
@@ -78,6 +83,10 @@ class Loader:
                 message=f"same content as {already[0]} ({already[1]})",
             )
         create_raw_table(self.con, landed.entity)
+        with readable_by_duckdb(landed) as readable:
+            return self._load_or_reject(readable, file_hash)
+
+    def _load_or_reject(self, landed: LandedFile, file_hash: str) -> FileLoadResult:
         try:
             return self._load_new(landed, file_hash)
         except FileRejected as problem:
