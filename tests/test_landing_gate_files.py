@@ -13,8 +13,9 @@ import pytest
 
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.ingestion.landing_inventory import record_landing_inventory
-from orchestration.ingestion.landing_scan import IGNORE_PATTERNS
+from orchestration.ingestion.landing_scan import IGNORE_PATTERNS, ignore_reason
 from orchestration.landing_contract import ENTITY_BY_PATH
+from orchestration.sample_data.state import STATE_FILE
 from tests.landing_gate import (
     ingest_owners,
     land,
@@ -115,6 +116,7 @@ IGNORED = [
     ("Thumbs.db", "Windows folder-view file"),
     ("desktop.ini", "Windows folder-view file"),
     ("_SUCCESS", "completion marker"),
+    ("_generator_state.json", "sample-data generator's state"),
     (".git/config", "hidden folder"),
 ]
 
@@ -139,6 +141,10 @@ def test_temp_lock_and_hidden_files_are_ignored_not_a_failure(
     assert path == ignored_path and why in message
 
 
+def test_the_generators_state_file_is_ignored() -> None:
+    assert ignore_reason(STATE_FILE) is not None
+
+
 def test_every_documented_ignore_pattern_is_tested() -> None:
     tested = " ".join(why for _, why in IGNORED)
     for _, what in IGNORE_PATTERNS:
@@ -150,8 +156,16 @@ def test_every_documented_ignore_pattern_is_tested() -> None:
 UNRECOGNISED = [
     ("owners.csv", "a file directly in the landing folder"),
     ("crm/owners.csv", "a file directly in the source folder crm/"),
-    ("crm/contacts/contacts.csv", "crm/contacts is not an entity of the landing contract"),
-    ("marketing/spend/spend.csv", "marketing/spend is not an entity"),
+    (
+        "crm/contacts/contacts.csv",
+        "crm/contacts is not an entity of the landing contract (the entities of crm/: leads, "
+        "lead_status_changes, deals, deal_stage_changes, owners, quotas)",
+    ),
+    (
+        "marketing/spend/spend.csv",
+        "marketing/spend is not an entity of the landing contract (the sources: ads, crm, "
+        "finance, payments, web)",
+    ),
     ("CRM/Owners/owners.csv", "did you mean crm/owners?"),
     ("crm/owners/owners.xlsx", "does not end in .csv, .csv.gz, .parquet"),
     ("crm/owners/owners.txt", "does not end in"),

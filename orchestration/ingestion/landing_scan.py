@@ -41,6 +41,8 @@ IGNORE_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("thumbs.db", "desktop.ini"), "a Windows folder-view file"),
     (("_success",), "a job's completion marker"),
+    # orchestration.sample_data.state.STATE_FILE, at the root of a generated landing folder
+    (("_generator_state.json",), "the sample-data generator's state"),
 )
 
 
@@ -77,9 +79,14 @@ def is_landed_file_name(name: str) -> bool:
 def _entity_hint(source: str, entity: str) -> str:
     wanted = f"{source}/{entity}".lower()
     near = [e.path for e in ENTITIES if e.path.lower() == wanted]
-    known = ", ".join(e.path for e in ENTITIES)
-    hint = f" (did you mean {near[0]}?)" if near else f" (the contract's entities: {known})"
-    return f"{source}/{entity} is not an entity of the landing contract{hint}"
+    of_source = [e.name for e in ENTITIES if e.source == source]
+    if near:
+        hint = f"did you mean {near[0]}?"
+    elif of_source:
+        hint = f"the entities of {source}/: {', '.join(of_source)}"
+    else:
+        hint = f"the sources: {', '.join(sorted({e.source for e in ENTITIES}))}"
+    return f"{source}/{entity} is not an entity of the landing contract ({hint})"
 
 
 def classify(parts: tuple[str, ...]) -> tuple[Kind, Entity | None, str | None]:
