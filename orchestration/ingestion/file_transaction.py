@@ -42,6 +42,7 @@ from orchestration.ingestion.scratch import (
     SPAN,
 )
 from orchestration.ingestion.sql_text import identifier, literal
+from orchestration.ingestion.transaction import transaction
 
 #: how many row rejects of a file are quoted in its result (all are in the rejects table)
 REJECT_EXAMPLES = 5
@@ -110,8 +111,7 @@ def commit_loaded(
     _stage_record_texts(con, landed)
     raw_text = f"checked.{RAW_TEXT}" if landed.format == "parquet" else "texts.raw_text"
 
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         add_extra_columns(con, entity, [c.name for c in extras])
         target_columns = [c.name for c in entity.columns] + [c.name for c in extras]
         select_columns = [by_name[n].typed if n in by_name else "null" for n in contract] + [
@@ -183,10 +183,6 @@ def commit_loaded(
             continuation_lines=continuation,
             message=columns.note,
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return FileLoadResult(
         landed.relative_path,
         file_hash,
@@ -211,8 +207,7 @@ def commit_rejected(
     stamp: BuildStamp,
 ) -> FileLoadResult:
     """Record a file rejected whole: every data line rejected, the message in the manifest."""
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         if rows_in:
             con.execute(
                 f"insert into {REJECTS_TABLE} values (?, ?, ?, null, ?, null, ?, null, ?)",
@@ -230,10 +225,6 @@ def commit_rejected(
             rows_rejected=rows_in,
             message=message,
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return FileLoadResult(
         landed.relative_path,
         file_hash,

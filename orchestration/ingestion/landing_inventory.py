@@ -14,6 +14,7 @@ from orchestration.ingestion.landed_files import file_sha256
 from orchestration.ingestion.landing_scan import ScannedFile, scan_landing
 from orchestration.ingestion.manifest import LANDING_STATUSES, BuildStamp, record_row
 from orchestration.ingestion.raw_tables import MANIFEST_TABLE, create_bookkeeping
+from orchestration.ingestion.transaction import transaction
 from orchestration.warehouse import connect
 
 
@@ -50,8 +51,7 @@ def record_landing_inventory(
     stamp = BuildStamp.now(run_id)
     with connect(warehouse) as con:
         create_bookkeeping(con)
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(
                 f"delete from {MANIFEST_TABLE} where status in "
                 f"({', '.join(repr(s) for s in LANDING_STATUSES)})"
@@ -79,8 +79,4 @@ def record_landing_inventory(
                     status="unrecognised",
                     message=found.reason,
                 )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     return inventory

@@ -1,18 +1,23 @@
 """Load one landed file into its raw table, in one transaction, accounting for every line.
 
 A file is loaded at most once into an entity (the manifest knows it by content hash and
-entity, see :mod:`manifest`). Every data line of a
-file ends up in exactly one place: a raw row, a row of ``raw._rejected_rows`` (with line and
-reason), or a continuation line of a loaded record whose quoted value spans several lines.
-The loader checks ``rows_in = rows_loaded + rows_rejected + continuation_lines`` before it
-commits and rejects the whole file if that does not hold. Blank lines are not data lines.
+entity, see :mod:`manifest`). Every data line of a file ends up in exactly one place: a raw
+row, a row of ``raw._rejected_rows`` (with line and reason), or a continuation line of a
+loaded record whose quoted value spans several lines. The loader checks
+``rows_in = rows_loaded + rows_rejected + continuation_lines`` before it commits and rejects
+the whole file if that does not hold. Blank lines are not data lines.
 
 Line numbers (``_source_line``, the rejects' ``line``) are physical lines of the file as an
 editor shows them, header = line 1; a record spanning several lines is numbered by its first.
 
-The steps live in their own modules: reading (``csv_staging``, ``parquet_staging``),
-numbering lines (``line_numbers``), why a value fails (``reject_reasons``) and the per-file
-transaction (``file_transaction``).
+A failure inside one file (anything but the machine running out of memory or being
+interrupted) rejects that file with the error as its message, so the entity's later files
+still load and the next build does not stop on it again.
+
+The steps live in their own modules: column names (``column_names``), reading
+(``csv_staging``, ``parquet_staging``), numbering lines (``line_numbers``), typing values and
+why a value fails (``time_values``, ``reject_reasons``), the text of rejected records
+(``record_text``) and the per-file transaction (``file_transaction``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingestion.transaction import transaction
 from orchestration.landing_contract import DUCKDB_TYPES, Entity
 
 RAW_SCHEMA = "raw"
@@ -97,18 +98,13 @@ def _upgrade_manifest(con: duckdb.DuckDBPyConnection, columns: str) -> None:
     if have == wanted and keyed == (0,):
         return
     kept = ", ".join(name if name in have else "null" for name in wanted)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"create table {MANIFEST_TABLE}_upgraded ({columns})")
         con.execute(f"insert into {MANIFEST_TABLE}_upgraded select {kept} from {MANIFEST_TABLE}")
         con.execute(f"drop table {MANIFEST_TABLE}")
         con.execute(
             f"alter table {MANIFEST_TABLE}_upgraded rename to {MANIFEST_TABLE.split('.')[1]}"
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def create_raw_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:

@@ -36,6 +36,7 @@ from orchestration.ingestion.raw_tables import (
     create_bookkeeping,
     qualified,
 )
+from orchestration.ingestion.transaction import transaction
 from orchestration.landing_contract import ENTITY_BY_PATH
 from orchestration.warehouse import connect
 
@@ -190,8 +191,7 @@ def _retract_in_raw(
     con: duckdb.DuckDBPyConnection, retractions: list[Retraction], dbt_manifest: Path | None
 ) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for r in retractions:
             entity = ENTITY_BY_PATH[r.entity]
             table = qualified(entity)
@@ -225,7 +225,3 @@ def _retract_in_raw(
             for relation in incremental_tables(dbt_manifest, r.entity):
                 con.execute(f"drop table if exists {relation}")
                 r.dropped.append(relation)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
