@@ -3,6 +3,7 @@
 funnel generate --leads 5000 --seed 7 --output data/landing
 funnel build [--landing DIR] [--warehouse FILE]
 funnel demo
+funnel retract <file path or sha256>
 """
 
 from __future__ import annotations
@@ -118,6 +119,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_retract(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from orchestration.ingestion.retract import RetractError, retract
+
+    landing = Path(args.landing).resolve() if args.landing else settings.landing_dir()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
+    if not warehouse.exists():
+        print(f"error: warehouse {warehouse} does not exist", file=sys.stderr)
+        return 2
+    try:
+        done = retract(
+            warehouse, landing, args.file, settings.PROJECT_DIR / "target" / "manifest.json"
+        )
+    except RetractError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except duckdb.IOException as busy:
+        print(f"error: {warehouse} is open in another process: {busy}", file=sys.stderr)
+        return 3
+    for retraction in done:
+        print("\n".join(retraction.lines()))
+    print("the next `funnel build` rebuilds without it; to undo, move the file back and build")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="funnel", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate sample data if needed, build, print counts")
     demo.add_argument("--leads", type=int, default=DEMO_LEADS, help="leads to generate")
     demo.set_defaults(func=cmd_demo)
+
+    retract = sub.add_parser(
+        "retract", help="take a wrongly landed file's rows out of raw (reversible)"
+    )
+    retract.add_argument("file", help="the file: path (landing-relative or on disk) or sha256")
+    retract.add_argument("--landing", help="landing folder (default: FUNNEL_LANDING_DIR)")
+    retract.add_argument("--warehouse", help="DuckDB file (default: FUNNEL_WAREHOUSE)")
+    retract.set_defaults(func=cmd_retract)
     return parser
 
 

@@ -1,36 +1,67 @@
-"""What one build did: files and rows loaded and rejected, tests passed, published version."""
+"""What one build did: files and rows loaded and rejected, tests passed, published version.
+
+The file and row figures come from the load manifest (``raw._load_manifest``), the record the
+loader writes in the same transaction as the rows: the rows this build wrote (its Dagster run
+id) and the whole manifest. They hold whichever steps failed. Tests, checks, failures and the
+published version come from the run's events.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckEvaluation, ExecuteInProcessResult
+import duckdb
+from dagster import AssetCheckEvaluation, AssetCheckSeverity, ExecuteInProcessResult
+
+from orchestration.ingestion.manifest import ManifestCounts, manifest_counts, unrecognised_files
+from orchestration.ingestion.raw_tables import MANIFEST_TABLE
+
+#: unrecognised files named in the summary (all are in the manifest)
+UNRECOGNISED_SHOWN = 10
 
 
 @dataclass
 class RunSummary:
     success: bool
-    files_loaded: int = 0
-    files_skipped: int = 0
-    files_rejected: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
+    this_build: ManifestCounts = field(default_factory=lambda: ManifestCounts({}))
+    in_total: ManifestCounts = field(default_factory=lambda: ManifestCounts({}))
+    unrecognised: list[str] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
     published_version: str | None = None
     failures: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [
-            f"files: {self.files_loaded} loaded, {self.files_skipped} already loaded, "
-            f"{self.files_rejected} rejected",
-            f"rows: {self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected",
+        now, total = self.this_build, self.in_total
+        lines = [
+            f"files this build: {now.of('loaded')} loaded, {now.of('rejected')} rejected, "
+            f"{now.of('ignored')} ignored, {now.of('unrecognised')} unrecognised",
+            f"rows this build: {now.rows_loaded:,} loaded, {now.rows_rejected:,} rejected",
+            f"manifest in total: {total.of('loaded')} files loaded, {total.of('rejected')} "
+            f"rejected, {total.of('retracted')} retracted; {total.rows_loaded:,} rows loaded, "
+            f"{total.rows_rejected:,} rejected",
+            *(f"UNRECOGNISED {line}" for line in self.unrecognised[:UNRECOGNISED_SHOWN]),
+        ]
+        if len(self.unrecognised) > UNRECOGNISED_SHOWN:
+            lines.append(
+                f"... and {len(self.unrecognised) - UNRECOGNISED_SHOWN} more unrecognised "
+                f"(select * from {MANIFEST_TABLE} where status = 'unrecognised')"
+            )
+        lines += [
             f"tests and checks: {self.checks_passed} passed, {len(self.checks_failed)} failed"
-            + (f" ({', '.join(self.checks_failed)})" if self.checks_failed else ""),
+            + (f" ({', '.join(self.checks_failed)})" if self.checks_failed else "")
+            + (
+                f", {len(self.checks_warned)} warned ({', '.join(self.checks_warned)})"
+                if self.checks_warned
+                else ""
+            ),
             f"published version: {self.published_version or 'none (nothing published)'}",
             *(f"FAILED {failure}" for failure in self.failures),
         ]
+        return lines
 
 
 def _value(metadata: dict[str, Any], key: str) -> Any:
@@ -38,7 +69,23 @@ def _value(metadata: dict[str, Any], key: str) -> Any:
     return getattr(entry, "value", entry)
 
 
-def summarize(result: ExecuteInProcessResult) -> RunSummary:
+def _read_manifest(summary: RunSummary, warehouse: Path, run_id: str) -> None:
+    if not warehouse.exists():
+        return
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        known = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema || '.' || table_name = ?",
+            [MANIFEST_TABLE],
+        ).fetchone()
+        if not known or not known[0]:
+            return
+        summary.this_build = manifest_counts(con, run_id)
+        summary.in_total = manifest_counts(con)
+        summary.unrecognised = unrecognised_files(con)
+
+
+def summarize(result: ExecuteInProcessResult, warehouse: Path) -> RunSummary:
     summary = RunSummary(success=result.success)
     for event in result.all_events:
         data = event.event_specific_data
@@ -47,20 +94,16 @@ def summarize(result: ExecuteInProcessResult) -> RunSummary:
         if event.event_type_value == "ASSET_CHECK_EVALUATION" and isinstance(
             data, AssetCheckEvaluation
         ):
+            name = f"{data.asset_key.to_user_string()}:{data.check_name}"
             if data.passed:
                 summary.checks_passed += 1
+            elif data.severity == AssetCheckSeverity.WARN:
+                summary.checks_warned.append(name)
             else:
-                summary.checks_failed.append(f"{data.asset_key.to_user_string()}:{data.check_name}")
+                summary.checks_failed.append(name)
         if event.is_step_materialization:
             materialization = event.step_materialization_data.materialization
-            metadata = dict(materialization.metadata)
-            path = materialization.asset_key.path
-            if path[0] == "raw":
-                summary.files_loaded += int(_value(metadata, "files_loaded") or 0)
-                summary.files_skipped += int(_value(metadata, "files_skipped") or 0)
-                summary.files_rejected += int(_value(metadata, "files_rejected") or 0)
-                summary.rows_loaded += int(_value(metadata, "rows_loaded") or 0)
-                summary.rows_rejected += int(_value(metadata, "rows_rejected") or 0)
-            elif path[0] == "serving":
-                summary.published_version = str(_value(metadata, "version"))
+            if materialization.asset_key.path[0] == "serving":
+                summary.published_version = str(_value(dict(materialization.metadata), "version"))
+    _read_manifest(summary, warehouse, result.run_id)
     return summary

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.landing_contract import ENTITIES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH = PROJECT_DIR / "bench" / "run.py"
 
@@ -79,8 +81,10 @@ def test_benchmark_at_the_s_scale_reports_every_figure(tmp_path: Path) -> None:
         assert kinds["model"]["count"] > 10 and kinds["test"]["count"] > 10
         assert {m["model"] for m in build["models"]} >= {"fct_funnel", "int_stage_spells"}
         assert all(m["seconds"] >= 0 for m in build["models"])
-        assert len(build["ingest_steps"]) == 11
-        assert all(step.startswith("raw/") for step in build["ingest_steps"])
+        # one step per landed entity, and raw/landing_files (the landing folder's inventory)
+        assert sorted(build["ingest_steps"]) == sorted(
+            [f"raw/{e.source}/{e.name}" for e in ENTITIES] + ["raw/landing_files"]
+        )
         assert build["dbt_step_seconds"] > 0 and build["publish_seconds"] > 0
     # the night added rows on top of the full build, in the same warehouse
     assert scale["night"]["raw_rows_loaded"] > scale["full"]["raw_rows_loaded"]

@@ -130,3 +130,51 @@ def test_missing_required_column_fails_the_asset_naming_it_while_others_load(
     assert "crm/owners/owners.csv" in message and "team" in message
     assert _query(warehouse, "select count(*) from raw.crm__deals") == [(2,)]
     assert _query(warehouse, "select count(*) from raw.crm__owners") == [(0,)]
+
+
+OLD_MANIFEST = """
+    create table raw._load_manifest (
+        file_hash varchar primary key, entity varchar not null, source_file varchar not null,
+        file_bytes bigint not null, status varchar not null, rows_in bigint not null,
+        rows_loaded bigint not null, rows_rejected bigint not null,
+        continuation_lines bigint not null, message varchar, loaded_at timestamp not null
+    )
+"""
+
+
+def test_a_manifest_of_the_previous_version_is_upgraded_keeping_its_rows(
+    landing: Path, warehouse: Path
+) -> None:
+    first = write_landed(landing, "crm/deals", "deals_1.csv", GOOD_DEALS)
+    ingest_entity(warehouse, landing, DEALS)
+    with duckdb.connect(str(warehouse)) as con:  # as the previous version left it
+        kept = con.execute(
+            "select file_hash, entity, source_file, file_bytes, status, rows_in, rows_loaded, "
+            "rows_rejected, continuation_lines, message, loaded_at from raw._load_manifest"
+        ).fetchall()
+        con.execute("drop table raw._load_manifest")
+        con.execute(OLD_MANIFEST)
+        con.executemany(
+            "insert into raw._load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kept
+        )
+
+    shutil.copy(first, first.with_name("deals_again.csv"))
+    again = ingest_entity(warehouse, landing, DEALS)
+
+    assert [r.status for r in again.results] == ["skipped", "skipped"]
+    assert (
+        _query(
+            warehouse,
+            "select file_hash, entity, source_file, file_bytes, status, rows_in, rows_loaded, "
+            "rows_rejected, continuation_lines, message, loaded_at from raw._load_manifest",
+        )
+        == kept
+    )
+    assert _query(
+        warehouse,
+        "select count(*) from duckdb_constraints() where table_name = '_load_manifest' "
+        "and constraint_type = 'PRIMARY KEY'",
+    ) == [(0,)]
+    assert _query(warehouse, "select run_id, retracted_at from raw._load_manifest") == [
+        (None, None)
+    ]

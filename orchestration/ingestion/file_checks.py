@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from orchestration.ingestion.raw_tables import LINEAGE_COLUMNS
 from orchestration.landing_contract import Entity
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -55,8 +54,9 @@ class LineScan:
     multi_line: tuple[tuple[int, int], ...]
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    if path.name.endswith(".gz"):
+def open_landed(path: Path) -> BinaryIO:
+    """The file's bytes, gunzipped when its name ends in ``.gz`` (any case)."""
+    if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
@@ -65,7 +65,7 @@ def _open_binary(path: Path) -> BinaryIO:
 def _reading(path: Path, relative: str) -> Iterator[BinaryIO]:
     """Open a landed file (gunzipping ``.gz``); an unreadable gzip stream rejects the file."""
     try:
-        with _open_binary(path) as handle:
+        with open_landed(path) as handle:
             yield handle
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
         raise FileRejected(f"{relative}: not a readable gzip file: {error}") from None
@@ -93,7 +93,8 @@ def _guess_single_byte_encoding(sample: bytes) -> str:
 
 
 def read_header(path: Path, relative: str) -> tuple[list[str], bool]:
-    """The normalised header names (stripped, lowercase) and whether a UTF-8 BOM was present."""
+    """The header's cells as written and whether a UTF-8 BOM was present (names are
+    normalised by :func:`column_names.landed_columns`)."""
     with _reading(path, relative) as handle:
         sample = handle.read(_SNIFF_BYTES)
         handle.seek(0)
@@ -126,35 +127,16 @@ def read_header(path: Path, relative: str) -> tuple[list[str], bool]:
             f"{_guess_single_byte_encoding(first)}); the landing contract requires UTF-8"
         ) from None
     row = next(csv.reader(io.StringIO(text)), [])
-    names = [name.strip().lower() for name in row]
-    if not any(names):
+    if not any(cell.strip() for cell in row):
         raise FileRejected(f"{relative}: line 1: the header row is empty")
-    if len(names) == 1:
+    if len(row) == 1:
         for delimiter, words in _WRONG_DELIMITERS.items():
             if delimiter in text:
                 raise FileRejected(
                     f"{relative}: line 1: the header uses {words} as delimiter; the landing "
                     "contract requires ','"
                 )
-    blanks = [i + 1 for i, n in enumerate(names) if not n]
-    if blanks:
-        raise FileRejected(f"{relative}: line 1: header column(s) {blanks} have no name")
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise FileRejected(f"{relative}: line 1: duplicate header column(s): {duplicates}")
-    check_reserved_names(names, relative)
-    return names, has_bom
-
-
-def check_reserved_names(header: list[str], relative: str) -> None:
-    """Lineage column names and names starting with '__' belong to the loader."""
-    lineage = {name for name, _ in LINEAGE_COLUMNS}
-    reserved = [n for n in header if n in lineage or n.startswith("__")]
-    if reserved:
-        raise FileRejected(
-            f"{relative}: line 1: column name(s) {', '.join(reserved)} are reserved for the "
-            "loader (lineage columns and names starting with '__'); rename them"
-        )
+    return row, has_bom
 
 
 def check_required_columns(entity: Entity, header: list[str], relative: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration.ingestion.landed_files import discover
 from orchestration.ingestion.loader import FileLoadResult, Loader
+from orchestration.ingestion.manifest import BuildStamp
 from orchestration.ingestion.raw_tables import MANIFEST_TABLE, REJECTS_TABLE, qualified
 from orchestration.landing_contract import Entity
 from orchestration.warehouse import connect
@@ -74,7 +74,7 @@ def accounting_problems(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[
         from {MANIFEST_TABLE} as m
         left join loaded as l using (file_hash)
         left join rejected as r using (file_hash)
-        where m.entity = ?
+        where m.entity = ? and m.status in ('loaded', 'rejected') and m.file_hash is not null
             and m.rows_in != coalesce(l.n, 0) + coalesce(r.n, 0) + m.continuation_lines
         order by m.source_file
         """,
@@ -88,14 +88,21 @@ def accounting_problems(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[
 
 
 def ingest_entity(
-    warehouse: Path, landing: Path, entity: Entity, progress: Progress | None = None
+    warehouse: Path,
+    landing: Path,
+    entity: Entity,
+    progress: Progress | None = None,
+    run_id: str | None = None,
 ) -> EntityIngestReport:
-    """Load every file of ``entity`` not loaded before; one transaction per file."""
+    """Load every file of ``entity`` not loaded before; one transaction per file.
+
+    ``run_id`` names the build in the manifest (the Dagster run; a fresh id when None).
+    """
     say = progress or (lambda _message: None)
     report = EntityIngestReport(entity)
     files = discover(landing, entity)
     with connect(warehouse) as con:
-        loader = Loader(con, loaded_at=datetime.now(UTC).replace(tzinfo=None))
+        loader = Loader(con, BuildStamp.now(run_id))
         loader.ensure_table(entity)
         for number, landed in enumerate(files, start=1):
             result = loader.load(landed)
@@ -105,6 +112,8 @@ def ingest_entity(
                     f"[{entity.path}] {number}/{len(files)} {landed.relative_path}: "
                     f"{result.rows_loaded} rows loaded, {result.rows_rejected} rejected"
                 )
+                if result.message:
+                    say(f"[{entity.path}]   note: {result.message}")
                 for example in result.reject_examples:
                     say(f"[{entity.path}]   rejected {example}")
             elif result.status == "rejected":

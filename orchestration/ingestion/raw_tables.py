@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.ingestion.transaction import transaction
 from orchestration.landing_contract import DUCKDB_TYPES, Entity
 
 RAW_SCHEMA = "raw"
@@ -33,26 +34,35 @@ def qualified(entity: Entity) -> str:
     return f"{RAW_SCHEMA}.{entity.raw_table}"
 
 
+#: the manifest's columns, in order (name, type, what it holds)
+MANIFEST_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("file_hash", "varchar", "sha256 of the file's bytes (null when the file was not read)"),
+    ("entity", "varchar", "source/entity the file belongs to (null: no entity's file)"),
+    ("source_file", "varchar not null", "path relative to the landing folder"),
+    ("file_bytes", "bigint", "size of the file"),
+    ("status", "varchar not null", "loaded | rejected | retracted | ignored | unrecognised"),
+    ("rows_in", "bigint not null", "data lines in the file (header excluded)"),
+    ("rows_loaded", "bigint not null", "rows written to the raw table"),
+    ("rows_rejected", "bigint not null", "lines recorded in the rejects table"),
+    ("continuation_lines", "bigint not null", "extra lines of loaded multi-line records"),
+    ("message", "varchar", "why a file was rejected, ignored or unrecognised; renamed columns"),
+    ("loaded_at", "timestamp not null", "when the row was written (ignored/unrecognised: seen)"),
+    ("run_id", "varchar", "the build (Dagster run) that wrote the row"),
+    ("retracted_at", "timestamp", "when `funnel retract` took the file out of raw"),
+    ("rows_retracted", "bigint", "raw rows the retraction deleted"),
+)
+
+
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, the load manifest and the rejects table if missing."""
+    """Create the raw schema, the load manifest and the rejects table if missing.
+
+    A manifest written before files were told apart by entity (``file_hash`` its primary key,
+    no ``run_id``) is rebuilt with the current columns, keeping its rows.
+    """
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(
-        f"""
-        create table if not exists {MANIFEST_TABLE} (
-            file_hash varchar primary key,
-            entity varchar not null,
-            source_file varchar not null,
-            file_bytes bigint not null,
-            status varchar not null,          -- loaded | rejected
-            rows_in bigint not null,          -- data lines in the file (header excluded)
-            rows_loaded bigint not null,
-            rows_rejected bigint not null,    -- lines recorded in the rejects table
-            continuation_lines bigint not null, -- extra lines of loaded multi-line records
-            message varchar,                  -- why a whole file was rejected
-            loaded_at timestamp not null
-        )
-        """
-    )
+    columns = ",\n".join(f"{name} {type_}" for name, type_, _ in MANIFEST_COLUMNS)
+    con.execute(f"create table if not exists {MANIFEST_TABLE} ({columns})")
+    _upgrade_manifest(con, columns)
     con.execute(
         f"""
         create table if not exists {REJECTS_TABLE} (
@@ -63,11 +73,38 @@ def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
             lines_spanned bigint not null,    -- physical lines the rejected text covers
             column_name varchar,
             reason varchar not null,
-            raw_text varchar,
+            raw_text varchar,                 -- the record as the file has it
             rejected_at timestamp not null
         )
         """
     )
+
+
+def _upgrade_manifest(con: duckdb.DuckDBPyConnection, columns: str) -> None:
+    have = [
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [RAW_SCHEMA, MANIFEST_TABLE.split(".")[1]],
+        ).fetchall()
+    ]
+    keyed = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = ? and table_name = ? "
+        "and constraint_type = 'PRIMARY KEY'",
+        [RAW_SCHEMA, MANIFEST_TABLE.split(".")[1]],
+    ).fetchone()
+    wanted = [name for name, _, _ in MANIFEST_COLUMNS]
+    if have == wanted and keyed == (0,):
+        return
+    kept = ", ".join(name if name in have else "null" for name in wanted)
+    with transaction(con):
+        con.execute(f"create table {MANIFEST_TABLE}_upgraded ({columns})")
+        con.execute(f"insert into {MANIFEST_TABLE}_upgraded select {kept} from {MANIFEST_TABLE}")
+        con.execute(f"drop table {MANIFEST_TABLE}")
+        con.execute(
+            f"alter table {MANIFEST_TABLE}_upgraded rename to {MANIFEST_TABLE.split('.')[1]}"
+        )
 
 
 def create_raw_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:

@@ -76,4 +76,4 @@ def run_build(
                 landing, warehouse, serving, full_refresh=full_refresh, log_level="WARNING"
             )
             result = execute_nightly_build(instance, run_config)
-    return summarize(result)
+    return summarize(result, warehouse)

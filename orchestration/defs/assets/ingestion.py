@@ -8,6 +8,7 @@ import dagster as dg
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import WarehousePaths
 from orchestration.ingestion.ingest import EntityIngestReport, ingest_entity
+from orchestration.ingestion.landing_inventory import record_landing_inventory
 from orchestration.landing_contract import ENTITIES, Entity
 
 progress_log = logging.getLogger("funnel.progress")
@@ -58,7 +59,9 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             context.log.info(message)
             progress_log.info(message)
 
-        report = ingest_entity(Path(paths.warehouse), Path(paths.landing_dir), entity, say)
+        report = ingest_entity(
+            Path(paths.warehouse), Path(paths.landing_dir), entity, say, run_id=context.run.run_id
+        )
         if report.rejected_file_messages:
             # the other files are loaded and committed; fail so the problem is seen
             raise dg.Failure(
@@ -80,4 +83,51 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
     return _raw_asset
 
 
-raw_assets: list[dg.AssetsDefinition] = [build_raw_asset(e) for e in ENTITIES]
+LANDING_FILES_KEY = dg.AssetKey(["raw", "landing_files"])
+FILES_RECOGNISED_CHECK = "every_landed_file_recognised"
+
+
+@dg.asset(
+    key=LANDING_FILES_KEY,
+    group_name="raw",
+    description="Every file under the landing folder that no entity loads: ignored temp, lock "
+    "and hidden files, and unrecognised files (wrong folder, unknown extension), recorded in "
+    "raw._load_manifest with the reason.",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_WRITER_POOL,
+    check_specs=[
+        dg.AssetCheckSpec(
+            FILES_RECOGNISED_CHECK,
+            asset=LANDING_FILES_KEY,
+            description="Warns when a file under the landing folder is neither an entity's "
+            "file nor ignored by a documented pattern: it is not loaded.",
+        )
+    ],
+)
+def landing_files(context: dg.AssetExecutionContext, paths: WarehousePaths) -> dg.MaterializeResult:
+    inventory = record_landing_inventory(
+        Path(paths.warehouse), Path(paths.landing_dir), run_id=context.run.run_id
+    )
+    for line in inventory.lines("unrecognised"):
+        context.log.warning(f"unrecognised landed file {line}")
+        progress_log.warning(f"[landing] UNRECOGNISED {line}")
+    unrecognised = "\n".join(f"- {line}" for line in inventory.lines("unrecognised")) or "none"
+    return dg.MaterializeResult(
+        metadata={
+            "entity_files": inventory.entity_files,
+            "ignored": len(inventory.ignored),
+            "unrecognised": len(inventory.unrecognised),
+            "unrecognised_files": dg.MetadataValue.md(unrecognised),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=FILES_RECOGNISED_CHECK,
+                passed=not inventory.unrecognised,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"unrecognised_files": dg.MetadataValue.md(unrecognised)},
+            )
+        ],
+    )
+
+
+raw_assets: list[dg.AssetsDefinition] = [*(build_raw_asset(e) for e in ENTITIES), landing_files]
