@@ -20,8 +20,6 @@ CANNOT_CARRY: dict[str, str] = {
     "source_system": "the canonical rows name the CRM they came from; native rows their system",
     "stage_label": "a native system writes its own labels (mapped to the same stage keys)",
     "status_label": "a native system writes its own labels (mapped to the same stage keys)",
-    "account_name": "Opportunity has no account name (it lives on Account, not read)",
-    "account_domain": "Opportunity has no account domain (it lives on Account, not read)",
 }
 #: surrogate keys hashed from ids that carry the system prefix (the rows are still compared on
 #: every other column, the natural keys among them)
