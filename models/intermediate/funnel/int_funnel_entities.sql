@@ -3,12 +3,14 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('stg_crm__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 
 stg_crm__deals as (
 
     select * from {{ ref('stg_crm__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 stg_crm__quotas as (
 
     select * from {{ ref('stg_crm__quotas') }}
+    where {{ within_plausible_dates('quotas') }}
 
 ),
 

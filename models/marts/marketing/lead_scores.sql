@@ -3,6 +3,7 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('stg_crm__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 
