@@ -3,6 +3,7 @@ restart must not look like new files), and a new landed file changes it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -72,3 +73,78 @@ def test_the_sensor_requests_a_run_only_when_the_fingerprint_changed(
     unchanged = landing_folder_sensor(dg.build_sensor_context(cursor=fingerprint))
     assert isinstance(unchanged, dg.SensorResult)
     assert not unchanged.run_requests and unchanged.cursor == fingerprint
+
+
+ROW = "lead_id,created_at\nL1,2025-01-01T00:00:00Z\n"
+
+#: files the gate loads: each changes the fingerprint (upper-case and mixed-case extensions,
+#: nested sub-folders, a leading underscore, glob characters in the name)
+GATE_LOADS = [
+    "crm/leads/LEADS.CSV",
+    "crm/leads/x.Csv.GZ",
+    "crm/leads/2025/07/nested.csv",
+    "crm/leads/_backfill.csv",
+    "crm/leads/changes[1].csv",
+    "web/touchpoints/T.PARQUET",
+]
+#: files the gate never loads (ignored or unrecognised): none changes the fingerprint
+GATE_SKIPS = [
+    "crm/leads/~$leads.csv",
+    "crm/leads/leads.csv.part",
+    "crm/leads/.hidden.csv",
+    "crm/leads/.retracted/old.csv",
+    "crm/contacts/contacts.csv",
+    "crm/leads.csv",
+    "root.csv",
+    "crm/leads/leads.xlsx",
+    "crm/leads/Thumbs.db",
+]
+
+
+@pytest.mark.parametrize("relative", GATE_LOADS)
+def test_every_file_the_gate_loads_changes_the_fingerprint(landing: Path, relative: str) -> None:
+    _land(landing)
+    before = landing_fingerprint(landing)
+    target = landing / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(ROW, encoding="utf-8")
+    assert landing_fingerprint(landing) not in ("", before)
+
+
+@pytest.mark.parametrize("relative", GATE_SKIPS)
+def test_no_file_the_gate_skips_changes_the_fingerprint(landing: Path, relative: str) -> None:
+    _land(landing)
+    before = landing_fingerprint(landing)
+    target = landing / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(ROW, encoding="utf-8")
+    assert landing_fingerprint(landing) == before
+
+
+def test_a_symlinked_folder_s_files_change_the_fingerprint(landing: Path, tmp_path: Path) -> None:
+    _land(landing)
+    before = landing_fingerprint(landing)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.csv").write_text(ROW, encoding="utf-8")
+    (landing / "crm" / "leads" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    assert landing_fingerprint(landing) not in ("", before)
+
+
+def test_the_fingerprint_covers_exactly_the_files_the_gate_loads(landing: Path) -> None:
+    """The sensor and the gate agree file by file: the fingerprint of the whole tree equals
+    the fingerprint of a tree holding only the files scan_landing classifies as entity files."""
+    from orchestration.ingestion.landing_scan import scan_landing
+
+    for relative in [*GATE_LOADS, *GATE_SKIPS]:
+        target = landing / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(ROW, encoding="utf-8")
+    loaded = sorted(f.relative_path for f in scan_landing(landing) if f.kind == "entity")
+    assert loaded == sorted(GATE_LOADS)
+    expected = hashlib.sha256(
+        "\n".join(
+            f"{r}:{(landing / r).stat().st_size}:{(landing / r).stat().st_mtime_ns}" for r in loaded
+        ).encode()
+    ).hexdigest()
+    assert landing_fingerprint(landing) == expected

@@ -6,23 +6,25 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.jobs import nightly_build
-from orchestration.ingestion.landed_files import is_landed_file_name
+from orchestration.ingestion.landing_scan import scan_landing
 from orchestration.settings import landing_dir
 
 
 def landing_fingerprint(root: Path) -> str:
-    """sha256 of the names, sizes and modification times of every landed file ("" when none).
+    """sha256 of the paths, sizes and modification times of every entity file ("" when none).
 
-    A digest, not Python's ``hash()``: that one is salted per process, so every restart of the
-    daemon would look like new files had landed.
+    The files are those the ingestion reads, found by the gate's own :func:`scan_landing`:
+    extensions in any case, nested and linked folders, no ignored (temp, lock, hidden) file
+    and no unrecognised one, so a file the build would load changes the fingerprint and a
+    file it would not read does not. A digest, not Python's ``hash()``: that one is salted
+    per process, so every restart of the daemon would look like new files had landed.
     """
-    if not root.is_dir():
-        return ""
-    parts = [
-        f"{p.relative_to(root).as_posix()}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and is_landed_file_name(p.name)
-    ]
+    parts = []
+    for scanned in scan_landing(root):
+        if scanned.kind != "entity":
+            continue
+        stat = scanned.path.stat()
+        parts.append(f"{scanned.relative_path}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest() if parts else ""
 
 

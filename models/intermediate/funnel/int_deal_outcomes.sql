@@ -9,6 +9,7 @@ int_stage_spells as (
 stg_crm__deals as (
 
     select * from {{ ref('int_conformed__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 stg_crm__deal_versions as (
 
     select * from {{ ref('int_conformed__deal_versions') }}
+    where {{ within_plausible_dates('deal_versions') }}
 
 ),
 

@@ -3,12 +3,14 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('int_conformed__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 
 stg_crm__deals as (
 
     select * from {{ ref('int_conformed__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 

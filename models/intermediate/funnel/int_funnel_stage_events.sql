@@ -3,24 +3,28 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('int_conformed__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 
 stg_crm__lead_status_changes as (
 
     select * from {{ ref('int_conformed__lead_status_changes') }}
+    where {{ within_plausible_dates('lead_status_changes') }}
 
 ),
 
 stg_crm__deals as (
 
     select * from {{ ref('int_conformed__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 
 stg_crm__deal_stage_changes as (
 
     select * from {{ ref('int_conformed__deal_stage_changes') }}
+    where {{ within_plausible_dates('deal_stage_changes') }}
 
 ),
 

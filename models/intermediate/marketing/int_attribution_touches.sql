@@ -3,6 +3,7 @@ with
 stg_web__touchpoints as (
 
     select * from {{ ref('stg_web__touchpoints') }}
+    where {{ within_plausible_dates('touchpoints') }}
 
 ),
 

@@ -21,6 +21,7 @@ int_deal_outcomes as (
 stg_crm__deals as (
 
     select * from {{ ref('int_conformed__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 

@@ -22,6 +22,7 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('int_conformed__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 stg_ads__spend as (
 
     select * from {{ ref('stg_ads__spend') }}
+    where {{ within_plausible_dates('spend') }}
 
 ),
 

@@ -3,18 +3,21 @@ with
 stg_payments__customers as (
 
     select * from {{ ref('stg_payments__customers') }}
+    where {{ within_plausible_dates('customers') }}
 
 ),
 
 stg_crm__deals as (
 
     select * from {{ ref('int_conformed__deals') }}
+    where {{ within_plausible_dates('deals') }}
 
 ),
 
 stg_crm__leads as (
 
     select * from {{ ref('int_conformed__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 stg_payments__invoices as (
 
     select * from {{ ref('stg_payments__invoices') }}
+    where {{ within_plausible_dates('invoices') }}
 
 ),
 

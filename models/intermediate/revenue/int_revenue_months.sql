@@ -1,3 +1,5 @@
+{#- Calendar months from the first month a counting invoice covers (not before the month of
+    plausible_date_from) up to the last complete month (not after plausible_date_to). -#}
 with
 
 int_payments_invoice_mrr as (
@@ -15,7 +17,11 @@ generate_month_numbers as (
 find_month_range as (
 
     select
-        min(case when is_mrr_eligible then service_start_month end) as first_month,
+        case
+            when min(case when is_mrr_eligible then service_start_month end) < {{ plausible_date_from() }}
+                then cast({{ dbt.date_trunc('month', plausible_date_from()) }} as date)
+            else min(case when is_mrr_eligible then service_start_month end)
+        end as first_month,
         cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as as_of_month,
         cast(
             {{ dbt.date_trunc('month', dbt.dateadd('day', 1, 'max(' ~ to_reporting_date('updated_at') ~ ')')) }}
@@ -51,6 +57,7 @@ keep_complete_months as (
     from list_months
     where mrr_month < as_of_month
         and mrr_month < data_month
+        and mrr_month <= {{ plausible_date_to() }}
 
 )
 

@@ -1,5 +1,6 @@
 {#- At most this many days (about 44 years) from the first deal version: dbt.generate_series
-    needs its bound when the SQL is compiled. -#}
+    needs its bound when the SQL is compiled. The days stay inside the plausible-date window
+    (plausible_date_from / plausible_date_to), whatever date a version carries. -#}
 {%- set max_days = 16384 -%}
 
 with
@@ -19,7 +20,10 @@ stg_finance__fx_rates as (
 find_first_day as (
 
     select
-        {{ next_day('min(valid_from_date)') }} as first_day
+        case
+            when min(valid_from_date) < {{ plausible_date_from() }} then {{ plausible_date_from() }}
+            else {{ next_day('min(valid_from_date)') }}
+        end as first_day
 
     from int_deal_versions
 
@@ -66,6 +70,7 @@ keep_days_to_last_day as (
 
     from list_days
     where pipeline_date <= last_day
+        and pipeline_date <= {{ plausible_date_to() }}
 
 )
 

@@ -3,6 +3,7 @@ with
 stg_crm__quotas as (
 
     select * from {{ ref('int_conformed__quotas') }}
+    where {{ within_plausible_dates('quotas') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 stg_crm__leads as (
 
     select * from {{ ref('int_conformed__leads') }}
+    where {{ within_plausible_dates('leads') }}
 
 ),
 

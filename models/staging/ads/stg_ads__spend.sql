@@ -22,17 +22,17 @@ renamed as (
         ----------  ids
         {{ surrogate_key([spend_date, platform, campaign_id, ad_group, keyword]) }} as ad_spend_id,
         {{ normalize_text('account_id', lowercase=false) }} as ad_account_id,
-        {{ campaign_id }} as campaign_id,
+        {{ redact_pii(campaign_id) }} as campaign_id,
 
         ---------- text
-        {{ platform }} as platform,
-        {{ normalize_text('campaign_name', lowercase=false) }} as campaign_name,
-        {{ ad_group }} as ad_group,
-        {{ keyword }} as keyword,
-        {{ normalize_text('utm_source') }} as utm_source,
-        {{ normalize_text('utm_medium') }} as utm_medium,
-        {{ normalize_text('utm_campaign') }} as utm_campaign,
-        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
+        {{ redact_pii(platform) }} as platform,
+        {{ redact_pii(normalize_text('campaign_name', lowercase=false)) }} as campaign_name,
+        {{ redact_pii(ad_group) }} as ad_group,
+        {{ redact_pii(keyword) }} as keyword,
+        {{ redact_pii(normalize_text('utm_source')) }} as utm_source,
+        {{ redact_pii(normalize_text('utm_medium')) }} as utm_medium,
+        {{ redact_pii(normalize_text('utm_campaign')) }} as utm_campaign,
+        upper({{ redact_pii(normalize_text('currency', lowercase=false)) }}) as currency,
 
         ---------- numerics
         spend as spend_amount,

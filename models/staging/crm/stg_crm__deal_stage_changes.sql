@@ -18,11 +18,11 @@ renamed as (
 
         ----------  ids
         {{ surrogate_key([deal_id, 'changed_at', stage_label]) }} as deal_stage_change_id,
-        {{ deal_id }} as deal_id,
+        {{ redact_pii(deal_id) }} as deal_id,
 
         ---------- text
         {{ crm_source_system() }} as source_system,
-        {{ stage_label }} as stage_label,
+        {{ redact_pii(stage_label) }} as stage_label,
         _source_file as source_file,
 
         ---------- numerics

@@ -18,11 +18,11 @@ renamed as (
 
         ----------  ids
         {{ surrogate_key([lead_id, 'changed_at', status_label]) }} as lead_status_change_id,
-        {{ lead_id }} as lead_id,
+        {{ redact_pii(lead_id) }} as lead_id,
 
         ---------- text
         {{ crm_source_system() }} as source_system,
-        {{ status_label }} as status_label,
+        {{ redact_pii(status_label) }} as status_label,
         _source_file as source_file,
 
         ---------- numerics

@@ -15,21 +15,21 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('lead_id', lowercase=false) }} as lead_id,
-        {{ normalize_text('owner_id', lowercase=false) }} as owner_id,
+        {{ redact_pii(normalize_text('lead_id', lowercase=false)) }} as lead_id,
+        {{ redact_pii(normalize_text('owner_id', lowercase=false)) }} as owner_id,
 
         ---------- text
         {{ crm_source_system() }} as source_system,
-        {{ normalize_text('source') }} as lead_source,
-        {{ normalize_text('medium') }} as lead_medium,
-        {{ normalize_text('campaign') }} as lead_campaign,
+        {{ redact_pii(normalize_text('source')) }} as lead_source,
+        {{ redact_pii(normalize_text('medium')) }} as lead_medium,
+        {{ redact_pii(normalize_text('campaign')) }} as lead_campaign,
         {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
-        {{ normalize_domain('company_domain') }} as company_domain,
-        {{ normalize_text('company_name', lowercase=false) }} as company_name,
-        {{ normalize_text('industry', lowercase=false) }} as industry,
-        {{ normalize_text('country', lowercase=false) }} as country,
-        {{ normalize_text('job_title', lowercase=false) }} as job_title,
+        {{ redact_pii(email_domain('email')) }} as email_domain,
+        {{ redact_pii(normalize_domain('company_domain')) }} as company_domain,
+        {{ redact_pii(normalize_text('company_name', lowercase=false)) }} as company_name,
+        {{ redact_pii(normalize_text('industry', lowercase=false)) }} as industry,
+        {{ redact_pii(normalize_text('country', lowercase=false)) }} as country,
+        {{ redact_pii(normalize_text('job_title', lowercase=false)) }} as job_title,
 
         ---------- numerics
         company_size,

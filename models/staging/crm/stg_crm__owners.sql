@@ -15,11 +15,11 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('owner_id', lowercase=false) }} as owner_id,
+        {{ redact_pii(normalize_text('owner_id', lowercase=false)) }} as owner_id,
 
         ---------- text
-        {{ normalize_text('name', lowercase=false) }} as owner_name,
-        {{ normalize_text('team', lowercase=false) }} as team
+        {{ redact_pii(normalize_text('name', lowercase=false)) }} as owner_name,
+        {{ redact_pii(normalize_text('team', lowercase=false)) }} as team
 
     from source
 

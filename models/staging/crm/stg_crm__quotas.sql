@@ -14,10 +14,10 @@ renamed as (
 
         ----------  ids
         {{ surrogate_key([owner_id, 'period_start']) }} as quota_id,
-        {{ owner_id }} as owner_id,
+        {{ redact_pii(owner_id) }} as owner_id,
 
         ---------- text
-        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
+        upper({{ redact_pii(normalize_text('currency', lowercase=false)) }}) as currency,
 
         ---------- numerics
         amount as quota_amount,

@@ -17,7 +17,7 @@ renamed as (
         {{ surrogate_key([rate_date, currency]) }} as fx_rate_id,
 
         ---------- text
-        {{ currency }} as currency,
+        {{ redact_pii(currency) }} as currency,
 
         ---------- numerics
         rate_to_reporting,

@@ -14,13 +14,13 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('customer_id', lowercase=false) }} as customer_id,
-        {{ normalize_text('crm_account_id', lowercase=false) }} as crm_account_id,
+        {{ redact_pii(normalize_text('customer_id', lowercase=false)) }} as customer_id,
+        {{ redact_pii(normalize_text('crm_account_id', lowercase=false)) }} as crm_account_id,
 
         ---------- text
         {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
-        {{ normalize_domain('company_domain') }} as company_domain,
+        {{ redact_pii(email_domain('email')) }} as email_domain,
+        {{ redact_pii(normalize_domain('company_domain')) }} as company_domain,
 
         ---------- timestamps
         created_at

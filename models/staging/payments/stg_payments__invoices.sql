@@ -15,13 +15,13 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('invoice_id', lowercase=false) }} as invoice_id,
-        {{ normalize_text('customer_id', lowercase=false) }} as customer_id,
-        {{ normalize_text('subscription_id', lowercase=false) }} as subscription_id,
+        {{ redact_pii(normalize_text('invoice_id', lowercase=false)) }} as invoice_id,
+        {{ redact_pii(normalize_text('customer_id', lowercase=false)) }} as customer_id,
+        {{ redact_pii(normalize_text('subscription_id', lowercase=false)) }} as subscription_id,
 
         ---------- text
-        {{ normalize_text('status') }} as invoice_status,
-        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
+        {{ redact_pii(normalize_text('status')) }} as invoice_status,
+        upper({{ redact_pii(normalize_text('currency', lowercase=false)) }}) as currency,
 
         ---------- numerics
         amount,

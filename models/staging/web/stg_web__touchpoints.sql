@@ -27,21 +27,21 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('touchpoint_id', lowercase=false) }} as touchpoint_id,
+        {{ redact_pii(normalize_text('touchpoint_id', lowercase=false)) }} as touchpoint_id,
         {#- issue 13: touchpoints of leads kept in a native CRM carry its ids: prefix them as
             the conform points do (var('touchpoints_lead_system'), empty: canonical ids) #}
         {% if var('touchpoints_lead_system', '') -%}
-        {{ native_key('lead_id', var('touchpoints_lead_system')) }} as lead_id,
+        {{ redact_pii(native_key('lead_id', var('touchpoints_lead_system'))) }} as lead_id,
         {%- else -%}
-        {{ normalize_text('lead_id', lowercase=false) }} as lead_id,
+        {{ redact_pii(normalize_text('lead_id', lowercase=false)) }} as lead_id,
         {%- endif %}
 
         ---------- text
-        {{ normalize_text('source') }} as touch_source,
-        {{ normalize_text('medium') }} as touch_medium,
-        {{ normalize_text('campaign') }} as touch_campaign,
-        {{ normalize_text('keyword') }} as keyword,
-        {{ normalize_text('touch_type') }} as touch_type,
+        {{ redact_pii(normalize_text('source')) }} as touch_source,
+        {{ redact_pii(normalize_text('medium')) }} as touch_medium,
+        {{ redact_pii(normalize_text('campaign')) }} as touch_campaign,
+        {{ redact_pii(normalize_text('keyword')) }} as keyword,
+        {{ redact_pii(normalize_text('touch_type')) }} as touch_type,
 
         ---------- timestamps
         occurred_at,

@@ -16,18 +16,18 @@ renamed as (
     select
 
         ----------  ids
-        {{ normalize_text('deal_id', lowercase=false) }} as deal_id,
-        {{ normalize_text('lead_id', lowercase=false) }} as lead_id,
-        {{ normalize_text('account_id', lowercase=false) }} as account_id,
-        {{ normalize_text('owner_id', lowercase=false) }} as owner_id,
+        {{ redact_pii(normalize_text('deal_id', lowercase=false)) }} as deal_id,
+        {{ redact_pii(normalize_text('lead_id', lowercase=false)) }} as lead_id,
+        {{ redact_pii(normalize_text('account_id', lowercase=false)) }} as account_id,
+        {{ redact_pii(normalize_text('owner_id', lowercase=false)) }} as owner_id,
 
         ---------- text
         {{ crm_source_system() }} as source_system,
-        {{ normalize_text('stage', lowercase=false) }} as stage_label,
-        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
-        {{ normalize_text('deal_name', lowercase=false) }} as deal_name,
-        {{ normalize_text('account_name', lowercase=false) }} as account_name,
-        {{ normalize_domain('account_domain') }} as account_domain,
+        {{ redact_pii(normalize_text('stage', lowercase=false)) }} as stage_label,
+        upper({{ redact_pii(normalize_text('currency', lowercase=false)) }}) as currency,
+        {{ redact_pii(normalize_text('deal_name', lowercase=false)) }} as deal_name,
+        {{ redact_pii(normalize_text('account_name', lowercase=false)) }} as account_name,
+        {{ redact_pii(normalize_domain('account_domain')) }} as account_domain,
 
         ---------- numerics
         amount,
