@@ -1,0 +1,24 @@
+with
+
+source as (
+
+    {{ latest_version(
+        source('meta_ads', 'account_history'),
+        partition_by=normalize_text('id', lowercase=false),
+        order_by='updated_time desc',
+    ) }}
+
+),
+
+renamed as (
+
+    select
+        {{ normalize_text('id', lowercase=false) }} as account_id,
+        upper({{ normalize_text('currency', lowercase=false) }}) as currency,
+        updated_time as updated_at
+
+    from source
+
+)
+
+select * from renamed
