@@ -46,7 +46,7 @@ PRICE_COLUMNS = [
 REFUND_COLUMNS = ["id", "charge_id", "amount", "currency", "status", "created"]
 
 #: 1 unit = rate EUR, every day of 2025
-FX_RATES = {"EUR": "1.0", "JPY": "0.0062", "USD": "0.9"}
+FX_RATES = {"EUR": "1.0", "JPY": "0.0062", "USD": "0.9", "PLN": "0.25"}
 
 
 def epoch(day: date, hour: int = 0) -> int:

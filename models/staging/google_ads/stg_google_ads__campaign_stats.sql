@@ -39,7 +39,7 @@ renamed as (
         {{ normalize_text('ad_network_type') }} as ad_network_type,
 
         ---------- numerics
-        {#- Google reports cost in micros of the account's currency -#}
+        {# Google reports cost in micros of the account's currency #}
         cast(cast(cost_micros as decimal(38, 0)) * 0.000001 as decimal(38, 9)) as spend_amount,
         impressions,
         clicks,

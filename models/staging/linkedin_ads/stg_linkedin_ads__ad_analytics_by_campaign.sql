@@ -28,7 +28,7 @@ renamed as (
         {{ normalize_text('campaign_id', lowercase=false) }} as campaign_id,
 
         ---------- numerics
-        {#- LinkedIn reports cost in the account's currency (cost_in_usd is a second figure) -#}
+        {# LinkedIn reports cost in the account's currency (cost_in_usd is a second figure) #}
         cast(cost_in_local_currency as decimal(38, 9)) as spend_amount,
         impressions,
         clicks,
