@@ -8,6 +8,7 @@ here: they live in dbt seeds and vars.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,12 +25,39 @@ DUCKDB_TYPES: dict[ColumnType, str] = {
 }
 
 
+#: a timestamp column that also takes Unix epoch numbers, in this unit
+EpochUnit = Literal["seconds", "milliseconds"]
+
+
+def snake_case(name: str) -> str:
+    """``OpportunityFieldHistory`` -> ``opportunity_field_history``; snake_case stays as is."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip()).lower()
+
+
+def match_key(name: str) -> str:
+    """How a native header is matched to a contract column: case and underscores ignored, a
+    loader's property prefix (``property_``, ``properties_``) stripped."""
+    lowered = name.strip().lower()
+    for prefix in NATIVE_PROPERTY_PREFIXES:
+        if lowered.startswith(prefix) and len(lowered) > len(prefix):
+            lowered = lowered[len(prefix) :]
+            break
+    return lowered.replace("_", "")
+
+
+#: prefixes a loader puts before a CRM property's name (Fivetran ``property_dealstage``,
+#: flattened Airbyte ``properties_dealstage``); longest first
+NATIVE_PROPERTY_PREFIXES: tuple[str, ...] = ("properties_", "properties.", "property_")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     type: ColumnType = "text"
     #: a row whose value is empty here is rejected (keys, event times)
     not_empty: bool = False
+    #: a timestamp column of a native system that may hold Unix epoch numbers (else ISO-8601)
+    epoch: EpochUnit | None = None
 
 
 @dataclass(frozen=True)
@@ -41,16 +69,32 @@ class Entity:
     #: columns the contract knows about but does not require; always present in raw
     optional: tuple[Column, ...] = field(default_factory=tuple)
     description: str = ""
+    #: a native system's object (``orchestration.native_contracts``): ``name`` is the object as
+    #: the system names it (``OpportunityHistory``), its folder is matched ignoring case and
+    #: underscores, headers are matched to the columns ignoring case and underscores (a
+    #: loader's ``property_`` prefix stripped) and JSON Lines files load too
+    native: bool = False
 
     @property
     def path(self) -> str:
-        """Folder under the landing directory, e.g. ``crm/leads``."""
+        """Folder under the landing directory, e.g. ``crm/leads``, ``salesforce/Lead``."""
         return f"{self.source}/{self.name}"
 
     @property
+    def table_name(self) -> str:
+        """The entity's name in snake_case (``OpportunityHistory`` -> ``opportunity_history``):
+        its dbt source table and the last part of its raw asset key."""
+        return snake_case(self.name) if self.native else self.name
+
+    @property
     def raw_table(self) -> str:
-        """Table name in the ``raw`` schema, e.g. ``crm__leads``."""
-        return f"{self.source}__{self.name}"
+        """Table name in the ``raw`` schema, e.g. ``crm__leads``, ``salesforce__lead``."""
+        return f"{self.source}__{self.table_name}"
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """File name endings this entity loads."""
+        return NATIVE_SUFFIXES if self.native else LANDED_SUFFIXES
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -249,5 +293,8 @@ ENTITIES: tuple[Entity, ...] = (
 
 ENTITY_BY_PATH: dict[str, Entity] = {e.path: e for e in ENTITIES}
 
-#: file name endings the ingestion recognises
+#: file name endings the ingestion recognises for the canonical contract
 LANDED_SUFFIXES: tuple[str, ...] = (".csv", ".csv.gz", ".parquet")
+#: JSON Lines (one object per line), which API dumps and loaders write: native entities only
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+NATIVE_SUFFIXES: tuple[str, ...] = LANDED_SUFFIXES + JSONL_SUFFIXES

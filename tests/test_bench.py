@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.landing_contract import ENTITIES
+from orchestration.landed_entities import LANDED_ENTITIES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH = PROJECT_DIR / "bench" / "run.py"
@@ -83,7 +83,7 @@ def test_benchmark_at_the_s_scale_reports_every_figure(tmp_path: Path) -> None:
         assert all(m["seconds"] >= 0 for m in build["models"])
         # one step per landed entity, and raw/landing_files (the landing folder's inventory)
         assert sorted(build["ingest_steps"]) == sorted(
-            [f"raw/{e.source}/{e.name}" for e in ENTITIES] + ["raw/landing_files"]
+            [f"raw/{e.source}/{e.table_name}" for e in LANDED_ENTITIES] + ["raw/landing_files"]
         )
         assert build["dbt_step_seconds"] > 0 and build["publish_seconds"] > 0
     # the night added rows on top of the full build, in the same warehouse

@@ -11,7 +11,11 @@ the warehouse, not to landed files:
 
 A landed column with such a name is kept, renamed with the prefix ``x_`` (``rowid`` ->
 ``x_rowid``, ``_version_rank`` -> ``x__version_rank``), and the manifest row of the file says
-so. Inside the loader the landed names never appear in SQL except as the target columns of
+so. A native system's file (``Entity.native``) has its header matched to the contract's
+snake_case names ignoring case and underscores, a loader's property prefix stripped
+(``StageName``, ``stage_name``, ``property_stagename`` -> ``stage_name``); a header the
+contract does not name is kept in snake_case (``Custom_Field__c`` -> ``custom_field__c``).
+Inside the loader the landed names never appear in SQL except as the target columns of
 the raw table: the file is read into positional columns (``__c1``, ``__c2``, ...).
 """
 
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from orchestration.ingestion.file_checks import FileRejected
+from orchestration.landing_contract import Entity, match_key, snake_case
 
 RESERVED_PREFIX = "_"
 DUCKDB_PSEUDO_COLUMNS = frozenset({"rowid", "filename", "file_row_number", "file_index"})
@@ -66,8 +71,39 @@ class LandedColumns:
         )
 
 
-def landed_columns(raw_names: Sequence[str], relative: str) -> LandedColumns:
+def native_names(entity: Entity, raw_names: Sequence[str]) -> list[str]:
+    """A native file's header as the contract's column names (extras in snake_case)."""
+    contract = {match_key(c.name): c.name for c in entity.columns}
+    return [
+        contract.get(match_key(name), snake_case(name)) if name.strip() else ""
+        for name in raw_names
+    ]
+
+
+def landed_columns(
+    raw_names: Sequence[str], relative: str, entity: Entity | None = None
+) -> LandedColumns:
     """Normalise a file's header; reject it when names are missing or repeat."""
+    if entity is not None and entity.native:
+        matched = native_names(entity, raw_names)
+        repeated = sorted(
+            {
+                n
+                for n in matched
+                if n and matched.count(n) > 1 and n in {c.name for c in entity.columns}
+            }
+        )
+        if repeated:
+            pairs = list(zip(raw_names, matched, strict=True))
+            sources = [
+                f"{name} <- {', '.join(r for r, m in pairs if m == name)}" for name in repeated
+            ]
+            raise FileRejected(
+                f"{relative}: line 1: several header columns match the same column of "
+                f"{entity.path} (matching ignores case, underscores and a property_ prefix): "
+                f"{'; '.join(sources)}"
+            )
+        raw_names = matched
     names = [name.strip().lower() for name in raw_names]
     if not any(names):
         raise FileRejected(f"{relative}: line 1: the header row is empty")

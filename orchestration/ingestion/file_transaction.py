@@ -59,9 +59,11 @@ def _checked_sql(landed: LandedFile, columns: Sequence[LandedColumnSql]) -> str:
     parsed = [f"{sql} as {c.parsed}" for c in columns if (sql := parse_sql(c))]
     typed = [f"{typed_sql(c)} as {c.typed}" for c in columns if c.contract]
     kept = [c.typed if c.contract else c.text for c in columns]
-    if landed.format == "parquet":
+    if landed.format != "csv":  # Parquet, JSON Lines: the rejected row as JSON
         row_json = "json_object(" + ", ".join(f"{literal(c.name)}, {c.text}" for c in columns)
-        kept.append(f"case when {REASON} is not null then {row_json}) end as {RAW_TEXT}")
+        kept.append(
+            f"case when {REASON} is not null then cast({row_json}) as varchar) end as {RAW_TEXT}"
+        )
     return f"""
         with parsed as (select *{"".join(", " + p for p in parsed)} from {LANDED_LINES}),
         typed as (select *{"".join(", " + t for t in typed)} from parsed),
@@ -74,9 +76,9 @@ def _checked_sql(landed: LandedFile, columns: Sequence[LandedColumnSql]) -> str:
 
 def _stage_record_texts(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> None:
     """RECORD_TEXTS: the text of every rejected CSV record, read from the file itself (empty
-    for Parquet, whose rejected rows are kept as JSON)."""
+    for Parquet and JSON Lines, whose rejected rows are kept as JSON)."""
     con.execute(f"create or replace temp table {RECORD_TEXTS} (line bigint, raw_text varchar)")
-    if landed.format == "parquet":
+    if landed.format != "csv":
         return
     rejected = con.execute(
         f"select {LINE}, {SPAN} from {LANDED_CHECKED} where {REASON} is not null "
@@ -109,7 +111,7 @@ def commit_loaded(
     extras = [c for c in staged if c.contract is None]
     con.execute(f"create or replace temp table {LANDED_CHECKED} as {_checked_sql(landed, staged)}")
     _stage_record_texts(con, landed)
-    raw_text = f"checked.{RAW_TEXT}" if landed.format == "parquet" else "texts.raw_text"
+    raw_text = f"checked.{RAW_TEXT}" if landed.format != "csv" else "texts.raw_text"
 
     with transaction(con):
         add_extra_columns(con, entity, [c.name for c in extras])

@@ -15,7 +15,7 @@ import duckdb
 
 from orchestration.ingestion.file_checks import FileRejected
 from orchestration.ingestion.landing_scan import is_landed_file_name, scan_landing
-from orchestration.landing_contract import Entity
+from orchestration.landing_contract import JSONL_SUFFIXES, Entity
 
 # is_landed_file_name is re-exported: the landing sensor's fingerprint uses it
 __all__ = [
@@ -44,7 +44,13 @@ class LandedFile:
 
     @property
     def format(self) -> str:
-        return "parquet" if self.path.name.lower().endswith(".parquet") else "csv"
+        """``csv``, ``parquet`` or ``jsonl`` (JSON Lines, native entities only)."""
+        name = self.path.name.lower()
+        if name.endswith(".parquet"):
+            return "parquet"
+        if name.endswith(JSONL_SUFFIXES):
+            return "jsonl"
+        return "csv"
 
     @property
     def is_gzip(self) -> bool:
@@ -52,7 +58,10 @@ class LandedFile:
 
     @property
     def canonical_suffix(self) -> str:
-        return ".parquet" if self.format == "parquet" else ".csv.gz" if self.is_gzip else ".csv"
+        if self.format == "parquet":
+            return ".parquet"
+        base = ".jsonl" if self.format == "jsonl" else ".csv"
+        return base + ".gz" if self.is_gzip else base
 
     @property
     def duckdb_path(self) -> str:

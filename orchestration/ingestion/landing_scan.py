@@ -1,8 +1,9 @@
 """Every file under the landing folder, told apart: an entity's file, ignored, or unrecognised.
 
 The landing folder holds ``<source>/<entity>/<any sub-folders>/<name>.csv`` (also ``.csv.gz``
-and ``.parquet``, in any case: ``LEADS.CSV`` is a CSV file). Each file under it is exactly one
-of:
+and ``.parquet``, in any case: ``LEADS.CSV`` is a CSV file), and a native system's objects in
+``<system>/<Object>/`` (the folder matched ignoring case and underscores; JSON Lines files
+too, see :mod:`orchestration.native_contracts`). Each file under it is exactly one of:
 
 - an **entity's file**: in a contract entity's folder with a landed extension; the entity's
   ingestion loads or rejects it;
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from orchestration.landing_contract import ENTITIES, ENTITY_BY_PATH, LANDED_SUFFIXES, Entity
+from orchestration.landed_entities import LANDED_ENTITIES, entity_at
+from orchestration.landing_contract import NATIVE_SUFFIXES, Entity
 
 Kind = Literal["entity", "ignored", "unrecognised"]
 
@@ -58,7 +60,8 @@ class ScannedFile:
 
 
 def is_landed_suffix(name: str) -> bool:
-    return name.lower().endswith(LANDED_SUFFIXES)
+    """A name ending the way some entity's files end (the entity's own list decides)."""
+    return name.lower().endswith(NATIVE_SUFFIXES)
 
 
 def ignore_reason(name: str) -> str | None:
@@ -78,14 +81,14 @@ def is_landed_file_name(name: str) -> bool:
 
 def _entity_hint(source: str, entity: str) -> str:
     wanted = f"{source}/{entity}".lower()
-    near = [e.path for e in ENTITIES if e.path.lower() == wanted]
-    of_source = [e.name for e in ENTITIES if e.source == source]
+    near = [e.path for e in LANDED_ENTITIES if e.path.lower() == wanted]
+    of_source = [e.name for e in LANDED_ENTITIES if e.source == source]
     if near:
         hint = f"did you mean {near[0]}?"
     elif of_source:
         hint = f"the entities of {source}/: {', '.join(of_source)}"
     else:
-        hint = f"the sources: {', '.join(sorted({e.source for e in ENTITIES}))}"
+        hint = f"the sources: {', '.join(sorted({e.source for e in LANDED_ENTITIES}))}"
     return f"{source}/{entity} is not an entity of the landing contract ({hint})"
 
 
@@ -110,15 +113,15 @@ def classify(parts: tuple[str, ...]) -> tuple[Kind, Entity | None, str | None]:
                 f"{parts[0]}/<entity>/"
             ),
         )
-    entity = ENTITY_BY_PATH.get(f"{parts[0]}/{parts[1]}")
+    entity = entity_at(parts[0], parts[1])
     if entity is None:
         return "unrecognised", None, _entity_hint(parts[0], parts[1])
-    if not is_landed_suffix(name):
+    if not name.lower().endswith(entity.suffixes):
         return (
             "unrecognised",
             entity,
             (
-                f"the name does not end in {', '.join(LANDED_SUFFIXES)} (in any case); this "
+                f"the name does not end in {', '.join(entity.suffixes)} (in any case); this "
                 "format is not loaded"
             ),
         )

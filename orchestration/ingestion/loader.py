@@ -36,6 +36,7 @@ from orchestration.ingestion.file_checks import (
     scan_records,
 )
 from orchestration.ingestion.file_transaction import commit_loaded, commit_rejected
+from orchestration.ingestion.jsonl_staging import count_jsonl_lines, stage_jsonl
 from orchestration.ingestion.landed_files import (
     LandedFile,
     check_literal_path,
@@ -111,9 +112,11 @@ class Loader:
         check_literal_path(self.con, landed)
         if landed.format == "parquet":
             columns, rows_in = stage_parquet(self.con, landed)
+        elif landed.format == "jsonl":
+            columns, rows_in = stage_jsonl(self.con, landed)
         else:
             cells, _ = read_header(landed.path, landed.relative_path)
-            columns = landed_columns(cells, landed.relative_path)
+            columns = landed_columns(cells, landed.relative_path, landed.entity)
             check_required_columns(landed.entity, columns.names, landed.relative_path)
             # The line scan (Python) runs while DuckDB parses the same file (DuckDB releases
             # the GIL): the two reads overlap instead of adding up.
@@ -146,9 +149,10 @@ class Loader:
         return FileLoadResult(landed.relative_path, "", "rejected", message=message)
 
     def _reject_file(self, landed: LandedFile, file_hash: str, message: str) -> FileLoadResult:
-        rows_in = (
-            count_data_lines(landed.path, landed.relative_path)
-            if landed.format == "csv"
-            else count_parquet_rows(self.con, landed)
-        )
+        if landed.format == "csv":
+            rows_in = count_data_lines(landed.path, landed.relative_path)
+        elif landed.format == "jsonl":
+            rows_in = count_jsonl_lines(landed)
+        else:
+            rows_in = count_parquet_rows(self.con, landed)
         return commit_rejected(self.con, landed, file_hash, rows_in, message, self.stamp)

@@ -25,7 +25,7 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> tuple[L
         raise FileRejected(
             f"{landed.relative_path}: not a readable Parquet file: {error}"
         ) from None
-    columns = landed_columns([row[0] for row in described], landed.relative_path)
+    columns = landed_columns([row[0] for row in described], landed.relative_path, landed.entity)
     check_required_columns(landed.entity, columns.names, landed.relative_path)
     casts = ", ".join(
         f"cast({identifier(row[0])} as varchar) as {internal}"

@@ -69,7 +69,11 @@ def typed_sql(column: LandedColumnSql) -> str:
     if kind == "text":
         return f"nullif({column.text}, '')"
     if kind == "timestamp":
-        return time_values.timestamp_value(column.parsed)
+        iso = time_values.timestamp_value(column.parsed)
+        epoch = column.contract.epoch if column.contract else None
+        if epoch:
+            return f"coalesce({iso}, {time_values.epoch_value(column.text, epoch)})"
+        return iso
     if kind == "date":
         return time_values.date_value(column.text)
     return f"try_cast(nullif(trim({column.text}), '') as {DUCKDB_TYPES[kind]})"
@@ -123,6 +127,8 @@ def _number_problem(column: LandedColumnSql, kind: str) -> str:
 
 def _time_problem(column: LandedColumnSql, kind: str) -> str:
     words = _TYPE_WORDS[kind]
+    if column.contract and column.contract.epoch:
+        words += f" or Unix epoch {column.contract.epoch}"
     ambiguous = _value_reason(
         column, f"is not {words}: a day/month/year or month/day/year date is ambiguous"
     )

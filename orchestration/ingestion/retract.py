@@ -37,7 +37,7 @@ from orchestration.ingestion.raw_tables import (
     qualified,
 )
 from orchestration.ingestion.transaction import transaction
-from orchestration.landing_contract import ENTITY_BY_PATH
+from orchestration.landed_entities import LANDED_BY_PATH
 from orchestration.warehouse import connect
 
 RETRACTED_FOLDER = ".retracted"
@@ -193,7 +193,7 @@ def _retract_in_raw(
     now = datetime.now(UTC).replace(tzinfo=None)
     with transaction(con):
         for r in retractions:
-            entity = ENTITY_BY_PATH[r.entity]
+            entity = LANDED_BY_PATH[r.entity]
             table = qualified(entity)
             exists = con.execute(
                 "select count(*) from information_schema.tables "

@@ -74,6 +74,24 @@ def timestamp_value(parsed: str) -> str:
     )
 
 
+#: a Unix epoch number: whole, or with a fraction
+EPOCH = r"[+-]?\d{1,16}(\.\d+)?"
+_EPOCH_MICROS = {"seconds": 1_000_000, "milliseconds": 1_000}
+
+
+def epoch_value(text: str, unit: str) -> str:
+    """SQL: the UTC timestamp of a Unix epoch number in ``unit`` (null when it is not one).
+
+    Declared per native column (``Column.epoch``): an all-digit value is never ISO-8601, so
+    a column takes both shapes without ambiguity."""
+    micros = _EPOCH_MICROS[unit]
+    return (
+        f"(case when regexp_full_match(trim({text}), {literal(EPOCH)}) then "
+        f"try(make_timestamp(cast(round(cast(trim({text}) as double) * {micros}) as bigint))) "
+        "end)"
+    )
+
+
 def date_value(text: str) -> str:
     """SQL: the date of a landed value (null when it is not one)."""
     day = f"regexp_extract(trim({text}), {literal('^' + DATE + '$')}, 1)"

@@ -9,7 +9,8 @@ from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import WarehousePaths
 from orchestration.ingestion.ingest import EntityIngestReport, ingest_entity
 from orchestration.ingestion.landing_inventory import record_landing_inventory
-from orchestration.landing_contract import ENTITIES, Entity
+from orchestration.landed_entities import LANDED_ENTITIES
+from orchestration.landing_contract import Entity
 
 progress_log = logging.getLogger("funnel.progress")
 
@@ -17,7 +18,9 @@ ROWS_ACCOUNTED_CHECK = "every_landed_row_accounted_for"
 
 
 def raw_asset_key(entity: Entity) -> dg.AssetKey:
-    return dg.AssetKey(["raw", entity.source, entity.name])
+    """raw/<source>/<entity> (a native object in snake_case: raw/salesforce/opportunity_history),
+    the key the dbt source of the same name maps to."""
+    return dg.AssetKey(["raw", entity.source, entity.table_name])
 
 
 def _metadata(report: EntityIngestReport) -> dict[str, object]:
@@ -130,4 +133,7 @@ def landing_files(context: dg.AssetExecutionContext, paths: WarehousePaths) -> d
     )
 
 
-raw_assets: list[dg.AssetsDefinition] = [*(build_raw_asset(e) for e in ENTITIES), landing_files]
+raw_assets: list[dg.AssetsDefinition] = [
+    *(build_raw_asset(e) for e in LANDED_ENTITIES),
+    landing_files,
+]
