@@ -30,7 +30,7 @@ renamed as (
         upper({{ normalize_text('currency', lowercase=false) }}) as currency,
 
         ---------- booleans
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(is_deleted, deleted, false) as is_deleted,
 
         ---------- timestamps
         created as created_at

@@ -36,9 +36,9 @@ renamed as (
 
         ----------  ids
         {{ line_id }} as line_item_id,
-        {{ normalize_text('invoice_id', lowercase=false) }} as invoice_id,
-        {{ normalize_text('subscription_id', lowercase=false) }} as subscription_id,
-        {{ normalize_text('price_id', lowercase=false) }} as price_id,
+        {{ normalize_text('coalesce(invoice_id, invoice)', lowercase=false) }} as invoice_id,
+        {{ normalize_text('coalesce(subscription_id, subscription)', lowercase=false) }} as subscription_id,
+        {{ normalize_text('coalesce(price_id, price)', lowercase=false) }} as price_id,
 
         ---------- text
         {{ normalize_text('type') }} as line_type,

@@ -48,9 +48,9 @@ renamed as (
 
         ----------  ids
         {{ invoice_id }} as invoice_id,
-        {{ normalize_text('customer_id', lowercase=false) }} as customer_id,
-        {{ normalize_text('subscription_id', lowercase=false) }} as subscription_id,
-        {{ normalize_text('charge_id', lowercase=false) }} as charge_id,
+        {{ normalize_text('coalesce(customer_id, customer)', lowercase=false) }} as customer_id,
+        {{ normalize_text('coalesce(subscription_id, subscription)', lowercase=false) }} as subscription_id,
+        {{ normalize_text('coalesce(charge_id, charge)', lowercase=false) }} as charge_id,
 
         ---------- text
         {{ normalize_text('status') }} as invoice_status,

@@ -15,7 +15,7 @@ renamed as (
 
         ----------  ids
         {{ normalize_text('id', lowercase=false) }} as price_id,
-        {{ normalize_text('product_id', lowercase=false) }} as product_id,
+        {{ normalize_text('coalesce(product_id, product)', lowercase=false) }} as product_id,
 
         ---------- text
         upper({{ normalize_text('currency', lowercase=false) }}) as currency,

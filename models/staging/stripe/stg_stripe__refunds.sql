@@ -35,7 +35,7 @@ renamed as (
 
         ----------  ids
         {{ normalize_text('id', lowercase=false) }} as refund_id,
-        {{ normalize_text('charge_id', lowercase=false) }} as charge_id,
+        {{ normalize_text('coalesce(charge_id, charge)', lowercase=false) }} as charge_id,
 
         ---------- text
         {{ normalize_text('status') }} as refund_status,

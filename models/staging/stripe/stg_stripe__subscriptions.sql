@@ -16,7 +16,7 @@ renamed as (
 
         ----------  ids
         {{ normalize_text('id', lowercase=false) }} as subscription_id,
-        {{ normalize_text('customer_id', lowercase=false) }} as customer_id,
+        {{ normalize_text('coalesce(customer_id, customer)', lowercase=false) }} as customer_id,
 
         ---------- text
         {{ normalize_text('status') }} as subscription_status,
