@@ -20,8 +20,9 @@ from pathlib import Path
 from tests.stripe_fixtures import epoch, month, to_csv
 
 
-
-def _write(landing: Path, folder: str, name: str, header: list[str], rows: list[list[object]]) -> None:
+def _write(
+    landing: Path, folder: str, name: str, header: list[str], rows: list[list[object]]
+) -> None:
     target = landing / folder / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(to_csv(header, rows), encoding="utf-8")
@@ -48,12 +49,16 @@ def write_ads(landing: Path) -> None:
          ["503", "111", "Brand Awareness", "2025-01-01T00:00:00Z"]],
     )  # fmt: skip
     _write(
-        landing, "google_ads/account_history", "account_history.csv",
+        landing,
+        "google_ads/account_history",
+        "account_history.csv",
         ["id", "currency_code", "descriptive_name", "updated_at"],
         [["111", "EUR", "Funnelhub", "2025-01-01T00:00:00Z"]],
     )
     _write(
-        landing, "meta_ads/basic_ad", "basic_ad.csv",
+        landing,
+        "meta_ads/basic_ad",
+        "basic_ad.csv",
         ["ad_id", "date", "account_id", "spend", "impressions", "inline_link_clicks"],
         [["ad_1", d3, "act_1", "40.00", 3000, 12], ["ad_1", d4, "act_1", "20.00", 1500, 6]],
     )
@@ -70,26 +75,38 @@ def write_ads(landing: Path) -> None:
          ["c_B", "act_1", "Lookalike SMB", "2025-01-01T00:00:00Z"]],
     )  # fmt: skip
     _write(
-        landing, "meta_ads/account_history", "account_history.csv",
+        landing,
+        "meta_ads/account_history",
+        "account_history.csv",
         ["id", "currency", "name", "updated_time"],
         [["act_1", "PLN", "Funnelhub PL", "2025-01-01T00:00:00Z"]],
     )
     header = ["campaign_id", "day", "cost_in_local_currency", "impressions", "clicks"]
     _write(
-        landing, "linkedin_ads/ad_analytics_by_campaign", "ad_analytics__1.csv", header,
+        landing,
+        "linkedin_ads/ad_analytics_by_campaign",
+        "ad_analytics__1.csv",
+        header,
         [["3003001", d3, "80.00", 700, 9]],
     )
     _write(
-        landing, "linkedin_ads/ad_analytics_by_campaign", "ad_analytics__2.csv", header,
+        landing,
+        "linkedin_ads/ad_analytics_by_campaign",
+        "ad_analytics__2.csv",
+        header,
         [["3003001", d3, "100.00", 800, 10]],
     )
     _write(
-        landing, "linkedin_ads/campaign_history", "campaign_history.csv",
+        landing,
+        "linkedin_ads/campaign_history",
+        "campaign_history.csv",
         ["id", "account_id", "name", "last_modified_time"],
         [["3003001", "900", "ABM Enterprise", "2025-01-01T00:00:00Z"]],
     )
     _write(
-        landing, "linkedin_ads/account_history", "account_history.csv",
+        landing,
+        "linkedin_ads/account_history",
+        "account_history.csv",
         ["id", "currency", "name", "last_modified_time"],
         [["900", "USD", "Funnelhub US", "2025-01-01T00:00:00Z"]],
     )
@@ -119,7 +136,9 @@ def write_leads(landing: Path) -> None:
         landing, "crm/lead_status_changes", "lead_status_changes.csv",
         ["lead_id", "status", "changed_at", "source_system"], statuses,
     )  # fmt: skip
-    _write(landing, "crm/owners", "owners.csv", ["owner_id", "name", "team"], [["O1", "Anna", "SMB"]])
+    _write(
+        landing, "crm/owners", "owners.csv", ["owner_id", "name", "team"], [["O1", "Anna", "SMB"]]
+    )
 
 
 __all__ = ["LEAD_UTMS", "epoch", "month", "write_ads", "write_leads"]
