@@ -5,7 +5,7 @@ tests/test_stripe_worked_examples.py, not computed from these rows.
 
 | customer | case | invoices (EUR unless said) |
 |---|---|---|
-| A | monthly 100, upgraded to 200 on 15 Feb with proration | Jan 100, Feb 100, Mar 200 + prorations (+100 - 50), Apr-Jul 200 |
+| A | 100 a month, pro (200) from 15 Feb | Jan, Feb 100; Mar 200, prorations 100, -50; Apr-Jul 200|
 | B | annual plan 1,200 from 1 Feb | Feb 1,200 |
 | C | quarterly plan (month x 3) 300 | Jan 300, Apr 300 |
 | D | 3 seats x 50, May 100 % discounted | Jan-Jun 150, May net 0 |
