@@ -93,7 +93,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[P
 
 
 def test_native_landing_holds_no_canonical_payments(builds) -> None:
-    canonical, native, written = builds
+    _canonical, native, written = builds
     assert query(native, "select count(*) from raw.payments__invoices") == [(0,)]
     assert query(native, "select count(*) from raw.stripe__invoice")[0][0] > 0
     assert {p.parts[0] for p in written} >= {"stripe", "google_ads", "meta_ads", "linkedin_ads"}
@@ -105,7 +105,7 @@ def test_native_landing_holds_no_canonical_payments(builds) -> None:
 
 def test_world_has_the_billing_edges(builds) -> None:
     """The generated world exercises refunds, voids, annual plans and reactivations."""
-    canonical, native, _ = builds
+    _canonical, native, _ = builds
     statuses = dict(query(native, "select invoice_status, count(*) from intermediate."
                           "int_conformed__invoices group by 1"))  # fmt: skip
     assert statuses.get("refunded", 0) > 0 and statuses.get("void", 0) > 0
