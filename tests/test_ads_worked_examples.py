@@ -81,7 +81,7 @@ def test_google_device_rows_are_summed_from_micros(ads_build: tuple[Path, str]) 
     warehouse, _ = ads_build
     rows = query(
         warehouse,
-        "select spend_amount, impressions, clicks from intermediate.int_ads__platform_spend"
+        "select spend_amount, impressions, clicks from intermediate.int_ads__spend"
         " where platform = 'google_ads' and campaign_id = '501' and spend_date = '2025-03-03'",
     )
     assert rows == [(Decimal("19.00"), 1700, 62)]
@@ -92,7 +92,7 @@ def test_meta_ad_counts_in_its_campaign_of_the_day(ads_build: tuple[Path, str]) 
     rows = query(
         warehouse,
         "select cast(spend_date as varchar), campaign_id, currency, spend_amount"
-        " from intermediate.int_ads__platform_spend where platform = 'meta_ads'"
+        " from intermediate.int_ads__spend where platform = 'meta_ads'"
         " order by spend_date",
     )
     assert rows == [

@@ -24,7 +24,10 @@ conform as (
         company_domain,
 
         ---------- timestamps
-        created_at
+        created_at,
+
+        ---------- lineage
+        'stripe' as source_system
 
     from stg_stripe__customers
 

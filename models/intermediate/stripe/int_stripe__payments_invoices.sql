@@ -190,7 +190,10 @@ conform as (
         ---------- timestamps
         issued_at,
         paid_at,
-        updated_at
+        updated_at,
+
+        ---------- lineage
+        'stripe' as source_system
 
     from union_rows
 

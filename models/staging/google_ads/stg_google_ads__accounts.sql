@@ -1,9 +1,18 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('google_ads', 'account_history'), [
+        ['id', 'text'], ['currency_code', 'text'], ['descriptive_name', 'text'],
+        ['updated_at', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('google_ads', 'account_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='updated_at desc',
     ) }}

@@ -10,13 +10,23 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('google_ads', 'campaign_stats'), [
+        ['date', 'date'], ['customer_id', 'text'], ['id', 'text'], ['cost_micros', 'integer'],
+        ['device', 'text'], ['ad_network_type', 'text'], ['impressions', 'integer'],
+        ['clicks', 'integer'],
+    ]) }}
+
+),
+
 count_copies as (
 
     select
         *,
         count(*) over (partition by {{ keys | join(', ') }}) as landed_copy_count
 
-    from {{ source('google_ads', 'campaign_stats') }}
+    from source_columns
 
 ),
 

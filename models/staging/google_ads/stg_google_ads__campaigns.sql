@@ -1,9 +1,17 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('google_ads', 'campaign_history'), [
+        ['id', 'text'], ['name', 'text'], ['customer_id', 'text'], ['updated_at', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('google_ads', 'campaign_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='updated_at desc',
     ) }}

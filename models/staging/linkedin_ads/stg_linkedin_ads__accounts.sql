@@ -1,9 +1,17 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('linkedin_ads', 'account_history'), [
+        ['id', 'text'], ['currency', 'text'], ['name', 'text'], ['last_modified_time', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('linkedin_ads', 'account_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='last_modified_time desc',
     ) }}

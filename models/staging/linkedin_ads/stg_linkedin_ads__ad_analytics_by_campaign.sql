@@ -4,13 +4,22 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('linkedin_ads', 'ad_analytics_by_campaign'), [
+        ['campaign_id', 'text'], ['day', 'date'], ['cost_in_local_currency', 'decimal'],
+        ['impressions', 'integer'], ['clicks', 'integer'],
+    ]) }}
+
+),
+
 count_copies as (
 
     select
         *,
         count(*) over (partition by {{ keys | join(', ') }}) as landed_copy_count
 
-    from {{ source('linkedin_ads', 'ad_analytics_by_campaign') }}
+    from source_columns
 
 ),
 

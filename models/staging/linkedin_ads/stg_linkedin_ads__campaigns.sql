@@ -1,9 +1,18 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('linkedin_ads', 'campaign_history'), [
+        ['id', 'text'], ['name', 'text'], ['account_id', 'text'],
+        ['last_modified_time', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('linkedin_ads', 'campaign_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='last_modified_time desc',
     ) }}

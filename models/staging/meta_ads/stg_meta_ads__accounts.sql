@@ -1,9 +1,17 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('meta_ads', 'account_history'), [
+        ['id', 'text'], ['currency', 'text'], ['name', 'text'], ['updated_time', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('meta_ads', 'account_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='updated_time desc',
     ) }}

@@ -6,10 +6,19 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('meta_ads', 'ad_history'), [
+        ['id', 'text'], ['campaign_id', 'text'], ['account_id', 'text'], ['name', 'text'],
+        ['updated_time', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('meta_ads', 'ad_history'),
+        'source_columns',
         partition_by=[ad_id, 'updated_time'],
     ) }}
 

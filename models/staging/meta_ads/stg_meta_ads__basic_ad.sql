@@ -4,13 +4,22 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('meta_ads', 'basic_ad'), [
+        ['ad_id', 'text'], ['date', 'date'], ['spend', 'decimal'], ['account_id', 'text'],
+        ['impressions', 'integer'], ['inline_link_clicks', 'integer'],
+    ]) }}
+
+),
+
 count_copies as (
 
     select
         *,
         count(*) over (partition by {{ keys | join(', ') }}) as landed_copy_count
 
-    from {{ source('meta_ads', 'basic_ad') }}
+    from source_columns
 
 ),
 

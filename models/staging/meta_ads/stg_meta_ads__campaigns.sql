@@ -1,9 +1,17 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('meta_ads', 'campaign_history'), [
+        ['id', 'text'], ['name', 'text'], ['account_id', 'text'], ['updated_time', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('meta_ads', 'campaign_history'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='updated_time desc',
     ) }}

@@ -3,10 +3,20 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'customer'), [
+        ['id', 'text'], ['email', 'text'], ['name', 'text'], ['created', 'timestamp'],
+        ['currency', 'text'], ['metadata', 'text'], ['is_deleted', 'boolean'],
+        ['deleted', 'boolean'], ['livemode', 'boolean'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'customer'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
     ) }}
 

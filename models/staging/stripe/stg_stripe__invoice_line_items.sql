@@ -3,10 +3,22 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'invoice_line_item'), [
+        ['id', 'text'], ['amount', 'integer'], ['invoice_id', 'text'], ['invoice', 'text'],
+        ['subscription_id', 'text'], ['subscription', 'text'], ['price_id', 'text'],
+        ['price', 'text'], ['type', 'text'], ['proration', 'boolean'],
+        ['discount_amount', 'integer'], ['currency', 'text'], ['quantity', 'integer'],
+        ['period_start', 'timestamp'], ['period_end', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'invoice_line_item'),
+        'source_columns',
         partition_by=line_id,
     ) }}
 

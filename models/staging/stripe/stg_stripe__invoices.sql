@@ -14,10 +14,25 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'invoice'), [
+        ['id', 'text'], ['status', 'text'], ['currency', 'text'], ['customer_id', 'text'],
+        ['customer', 'text'], ['subscription_id', 'text'], ['subscription', 'text'],
+        ['charge_id', 'text'], ['charge', 'text'], ['number', 'text'], ['billing_reason', 'text'],
+        ['created', 'timestamp'], ['period_start', 'timestamp'], ['period_end', 'timestamp'],
+        ['subtotal', 'integer'], ['total', 'integer'], ['amount_due', 'integer'],
+        ['amount_paid', 'integer'], ['status_transitions_finalized_at', 'timestamp'],
+        ['status_transitions_paid_at', 'timestamp'], ['status_transitions_voided_at', 'timestamp'],
+        ['status_transitions_marked_uncollectible_at', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'invoice'),
+        'source_columns',
         partition_by=invoice_id,
         order_by=changed_at ~ ' desc',
     ) }}

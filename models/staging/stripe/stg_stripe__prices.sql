@@ -1,9 +1,19 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'price'), [
+        ['id', 'text'], ['product_id', 'text'], ['product', 'text'], ['currency', 'text'],
+        ['unit_amount', 'integer'], ['recurring_interval', 'text'],
+        ['recurring_interval_count', 'integer'], ['type', 'text'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'price'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
     ) }}
 

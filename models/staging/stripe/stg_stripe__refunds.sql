@@ -2,10 +2,19 @@
 
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'refund'), [
+        ['id', 'text'], ['amount', 'integer'], ['charge_id', 'text'], ['charge', 'text'],
+        ['currency', 'text'], ['status', 'text'], ['created', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'refund'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
     ) }}
 

@@ -1,9 +1,20 @@
 with
 
+source_columns as (
+
+    {{ native_source(source('stripe', 'subscription'), [
+        ['id', 'text'], ['customer_id', 'text'], ['customer', 'text'], ['status', 'text'],
+        ['start_date', 'timestamp'], ['trial_start', 'timestamp'], ['trial_end', 'timestamp'],
+        ['cancel_at_period_end', 'boolean'], ['canceled_at', 'timestamp'],
+        ['ended_at', 'timestamp'],
+    ]) }}
+
+),
+
 source as (
 
     {{ latest_version(
-        source('stripe', 'subscription'),
+        'source_columns',
         partition_by=normalize_text('id', lowercase=false),
         order_by='coalesce(ended_at, canceled_at, start_date) desc',
     ) }}

@@ -1,15 +1,12 @@
-{#- Campaign-level daily spend of Google Ads, Meta Ads and LinkedIn Ads (each when its var
-    using_<platform> is on) in the columns of stg_ads__spend: several report rows of one
+{#- Campaign-level daily spend of the ad platforms listed in var('native_ad_platforms')
+    (google_ads, meta_ads, linkedin_ads) in the columns of stg_ads__spend: several report rows of one
     campaign and day summed (Google's rows per device and network; Meta's rows per ad, each ad
     counted in the campaign its ad_history version of that day names), the currency from the
     account dictionary, the UTM tags from the ad_campaign_utm_mapping seed, else the platform's
     defaults (var ad_platform_utm_defaults) and the campaign name in snake_case. Campaign
     reports carry no ad group or keyword: both are null. -#}
 {%- set defaults = var('ad_platform_utm_defaults') -%}
-{%- set platforms = [] -%}
-{%- for platform in ['google_ads', 'meta_ads', 'linkedin_ads'] if var('using_' ~ platform) -%}
-{%- do platforms.append(platform) -%}
-{%- endfor -%}
+{%- set platforms = var('native_ad_platforms') -%}
 
 with
 
@@ -198,6 +195,19 @@ ad_campaign_utm_mapping as (
 
 union_platforms as (
 
+    {% if not platforms -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as platform,
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as date) as spend_date,
+        cast(null as decimal(38, 9)) as spend_amount,
+        cast(null as {{ dbt.type_bigint() }}) as impressions,
+        cast(null as {{ dbt.type_bigint() }}) as clicks,
+        cast(null as {{ dbt.type_string() }}) as campaign_name,
+        cast(null as {{ dbt.type_string() }}) as currency
+    where 1 = 0
+    {% endif -%}
     {% for platform in platforms -%}
     select * from describe_{{ platform }}
     {% if not loop.last %}union all
@@ -263,7 +273,10 @@ conform as (
         clicks,
 
         ---------- dates
-        spend_date
+        spend_date,
+
+        ---------- lineage
+        platform as source_system
 
     from tag_utms
 
