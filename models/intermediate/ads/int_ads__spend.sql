@@ -2,11 +2,14 @@
     (google_ads, meta_ads, linkedin_ads) in the columns of stg_ads__spend: several report rows of one
     campaign and day summed (Google's rows per device and network; Meta's rows per ad, each ad
     counted in the campaign its ad_history version of that day names), the currency from the
-    account dictionary, the UTM tags from the ad_campaign_utm_mapping seed, else the platform's
-    defaults (var ad_platform_utm_defaults) and the campaign name in snake_case. Campaign
+    account dictionary, the UTM tags from the ad_campaign_utm_mapping seed (the campaign's row,
+    else the platform's '*' row; utm_campaign else the campaign name in snake_case). Campaign
     reports carry no ad group or keyword: both are null. -#}
-{%- set defaults = var('ad_platform_utm_defaults') -%}
 {%- set platforms = var('native_ad_platforms') -%}
+{#- the linter's stand-in for var() is a string: render every platform then -#}
+{%- if platforms is string -%}
+{%- set platforms = ['google_ads', 'meta_ads', 'linkedin_ads'] -%}
+{%- endif -%}
 
 with
 
@@ -33,18 +36,18 @@ sum_google_ads as (
 
     select
         'google_ads' as platform,
-        stg_google_ads__campaign_stats.account_id,
-        stg_google_ads__campaign_stats.campaign_id,
-        stg_google_ads__campaign_stats.spend_date,
-        sum(stg_google_ads__campaign_stats.spend_amount) as spend_amount,
-        sum(stg_google_ads__campaign_stats.impressions) as impressions,
-        sum(stg_google_ads__campaign_stats.clicks) as clicks
+        account_id,
+        campaign_id,
+        spend_date,
+        sum(spend_amount) as spend_amount,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks
 
     from stg_google_ads__campaign_stats
     group by
-        stg_google_ads__campaign_stats.account_id,
-        stg_google_ads__campaign_stats.campaign_id,
-        stg_google_ads__campaign_stats.spend_date
+        account_id,
+        campaign_id,
+        spend_date
 
 ),
 
@@ -208,10 +211,12 @@ union_platforms as (
         cast(null as {{ dbt.type_string() }}) as currency
     where 1 = 0
     {% endif -%}
+    {% set union_members = namespace(count=0) -%}
     {% for platform in platforms -%}
-    select * from describe_{{ platform }}
-    {% if not loop.last %}union all
+    {% if union_members.count > 0 %}union all
     {% endif -%}
+    select * from describe_{{ platform }}
+    {% set union_members.count = union_members.count + 1 -%}
     {%- endfor %}
 
 ),
@@ -221,30 +226,26 @@ tag_utms as (
     select
         union_platforms.*,
         lower(coalesce(
-            {{ normalize_text('ad_campaign_utm_mapping.utm_source') }},
-            case union_platforms.platform
-                {%- for platform, tags in defaults.items() %}
-                when '{{ platform }}' then '{{ tags.utm_source }}'
-                {%- endfor %}
-            end
+            {{ normalize_text('campaign_rules.utm_source') }},
+            {{ normalize_text('platform_rules.utm_source') }}
         )) as utm_source,
         lower(coalesce(
-            {{ normalize_text('ad_campaign_utm_mapping.utm_medium') }},
-            case union_platforms.platform
-                {%- for platform, tags in defaults.items() %}
-                when '{{ platform }}' then '{{ tags.utm_medium }}'
-                {%- endfor %}
-            end
+            {{ normalize_text('campaign_rules.utm_medium') }},
+            {{ normalize_text('platform_rules.utm_medium') }}
         )) as utm_medium,
         lower(coalesce(
-            {{ normalize_text('ad_campaign_utm_mapping.utm_campaign') }},
+            {{ normalize_text('campaign_rules.utm_campaign') }},
+            {{ normalize_text('platform_rules.utm_campaign') }},
             trim(both '_' from regexp_replace(lower(union_platforms.campaign_name), '[^a-z0-9]+', '_', 'g'))
         )) as utm_campaign
 
     from union_platforms
-    left join ad_campaign_utm_mapping
-        on union_platforms.platform = ad_campaign_utm_mapping.platform
-        and union_platforms.campaign_id = ad_campaign_utm_mapping.campaign_id
+    left join ad_campaign_utm_mapping as campaign_rules
+        on union_platforms.platform = campaign_rules.platform
+        and union_platforms.campaign_id = campaign_rules.campaign_id
+    left join ad_campaign_utm_mapping as platform_rules
+        on union_platforms.platform = platform_rules.platform
+        and platform_rules.campaign_id = '*'
 
 ),
 
