@@ -16,7 +16,6 @@ billing and ads"):
 from __future__ import annotations
 
 import math
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -75,14 +74,13 @@ def mart_rows(warehouse: Path, table: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Path]]:
     from orchestration.sample_data import generate_landing
-    from orchestration.sample_data.ads_shape import to_ad_platforms
-    from orchestration.sample_data.stripe_shape import to_stripe
+    from orchestration.sample_data.formats import convert
 
     root = tmp_path_factory.mktemp("billing_equivalence")
     canonical, native = root / "canonical", root / "native"
     generate_landing(canonical, leads=LEADS, seed=SEED)
-    shutil.copytree(canonical, native)
-    written = to_stripe(native) + to_ad_platforms(native)
+    convert(canonical, native, ["stripe", "ads"])
+    written = sorted(p.relative_to(native) for p in native.rglob("*") if p.is_file())
     warehouses = []
     for name, landing in (("canonical", canonical), ("native", native)):
         warehouse = root / name / "warehouse" / "funnel.duckdb"

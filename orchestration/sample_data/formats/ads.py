@@ -1,5 +1,6 @@
-"""The generated world's ad spend as the ad platforms' loader tables (issue 14), CSV files in
-Fivetran's table and column names, one file per extract window, deterministic.
+"""``--format ads`` (issue 14): the generated world's ad spend as the ad platforms' loader
+tables, CSV files in Fivetran's table and column names, one file per extract window,
+deterministic.
 
 Rewrites the canonical ``ads/spend`` files (same world, same windows):
 
@@ -21,6 +22,8 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+#: the canonical entity folders this shape replaces (other platforms' rows are rewritten there)
+REPLACES = frozenset({"ads/spend"})
 NATIVE_PLATFORMS = ("google_ads", "meta_ads", "linkedin_ads")
 DEVICES = ("DESKTOP", "MOBILE", "TABLET", "CONNECTED_TV", "OTHER", "UNKNOWN")
 DICTIONARY_TIME = "2024-12-01T00:00:00Z"
@@ -34,23 +37,21 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
     return out.getvalue()
 
 
-def _write(root: Path, folder: str, tag: str, header: list[str], rows: list[list[object]]) -> Path:
+def _write(root: Path, folder: str, tag: str, header: list[str], rows: list[list[object]]) -> None:
     name = folder.rsplit("/", 1)[1]
     path = root / folder / f"{name}__{tag}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_csv(header, rows), encoding="utf-8")
-    return path.relative_to(root)
 
 
-def to_ad_platforms(landing: Path) -> list[Path]:
-    """Move google_ads, meta_ads and linkedin_ads spend out of ``landing/ads/spend/`` into the
-    platforms' own folders; return the files written (the rewritten canonical ones included)."""
-    written: list[Path] = []
+def write(canonical: Path, output: Path) -> None:
+    """Write the spend of ``canonical/ads/spend/`` under ``output``: google_ads, meta_ads and
+    linkedin_ads rows in the platforms' folders, the other platforms' rows in ``ads/spend/``."""
     campaigns: dict[tuple[str, str], tuple[str, str]] = {}  # (platform, id) -> (name, account)
     accounts: dict[tuple[str, str], str] = {}  # (platform, account) -> currency
     ads: dict[str, tuple[str, str]] = {}  # ad id -> (campaign, account)
     first_tag = ""
-    for path in sorted((landing / "ads" / "spend").glob("*.csv")):
+    for path in sorted((canonical / "ads" / "spend").glob("*.csv")):
         tag = path.stem.split("__", 1)[1]
         first_tag = first_tag or tag
         with path.open(encoding="utf-8", newline="") as f:
@@ -86,47 +87,46 @@ def to_ad_platforms(landing: Path) -> list[Path]:
                 total[0] += spend
                 total[1] += imps
                 total[2] += clicks
-        written.append(_write(landing, "ads/spend", tag, header, keep))
+        _write(output, "ads/spend", tag, header, keep)
         if google:
-            written.append(_write(
-                landing, "google_ads/campaign_stats", tag,
+            _write(
+                output, "google_ads/campaign_stats", tag,
                 ["date", "customer_id", "id", "device", "ad_network_type", "cost_micros",
                  "impressions", "clicks"], google,
-            ))  # fmt: skip
+            )  # fmt: skip
         if meta:
-            written.append(_write(
-                landing, "meta_ads/basic_ad", tag,
+            _write(
+                output, "meta_ads/basic_ad", tag,
                 ["ad_id", "date", "account_id", "spend", "impressions", "inline_link_clicks"],
                 meta,
-            ))  # fmt: skip
+            )  # fmt: skip
         if linkedin:
-            written.append(_write(
-                landing, "linkedin_ads/ad_analytics_by_campaign", tag,
+            _write(
+                output, "linkedin_ads/ad_analytics_by_campaign", tag,
                 ["campaign_id", "day", "cost_in_local_currency", "impressions", "clicks"],
                 [[cid, day, f"{s:.2f}", int(i), int(c)]
                  for (cid, day), (s, i, c) in sorted(linkedin.items())],
-            ))  # fmt: skip
+            )  # fmt: skip
     for platform in NATIVE_PLATFORMS:
         time_column = {"google_ads": "updated_at", "meta_ads": "updated_time"}.get(
             platform, "last_modified_time"
         )
         account_column = "customer_id" if platform == "google_ads" else "account_id"
-        written.append(_write(
-            landing, f"{platform}/campaign_history", first_tag,
+        _write(
+            output, f"{platform}/campaign_history", first_tag,
             ["id", account_column, "name", time_column],
             [[cid, account, name, DICTIONARY_TIME]
              for (p, cid), (name, account) in sorted(campaigns.items()) if p == platform],
-        ))  # fmt: skip
+        )  # fmt: skip
         currency_column = "currency_code" if platform == "google_ads" else "currency"
-        written.append(_write(
-            landing, f"{platform}/account_history", first_tag,
+        _write(
+            output, f"{platform}/account_history", first_tag,
             ["id", currency_column, time_column],
             [[account, currency, DICTIONARY_TIME]
              for (p, account), currency in sorted(accounts.items()) if p == platform],
-        ))  # fmt: skip
-    written.append(_write(
-        landing, "meta_ads/ad_history", first_tag,
+        )  # fmt: skip
+    _write(
+        output, "meta_ads/ad_history", first_tag,
         ["id", "campaign_id", "account_id", "updated_time"],
         [[ad_id, cid, account, DICTIONARY_TIME] for ad_id, (cid, account) in sorted(ads.items())],
-    ))  # fmt: skip
-    return sorted(written)
+    )  # fmt: skip

@@ -1,5 +1,6 @@
-"""The generated world's payments as Stripe objects (issue 14): ``stripe/<object>/`` JSON Lines
-files in place of ``payments/``, one file per extract window, deterministic.
+"""``--format stripe`` (issue 14): the generated world's payments as Stripe objects,
+``stripe/<object>/`` JSON Lines files in place of ``payments/``, one file per extract window,
+deterministic.
 
 Rewrites the canonical files the generator wrote (same world, same windows):
 
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from orchestration.settings import PROJECT_DIR
 
+#: the canonical entity folders this shape replaces
+REPLACES = frozenset({"payments/customers", "payments/invoices"})
 #: currency -> digits of its minor unit (the project's seed), 2 when not listed
 MINOR_UNIT_SEED = PROJECT_DIR / "seeds" / "currency_minor_units.csv"
 
@@ -66,12 +69,12 @@ class _Files:
         return sorted(p.relative_to(self.root) for p in self.lines)
 
 
-def to_stripe(landing: Path) -> list[Path]:
-    """Replace ``landing/payments/`` by ``landing/stripe/``; return the files written."""
+def write(canonical: Path, output: Path) -> None:
+    """Write the payments of the canonical folder ``canonical`` as ``output/stripe/``."""
     digits = minor_unit_digits()
-    files = _Files(landing)
-    customers = _rows(landing / "payments" / "customers")
-    invoices = _rows(landing / "payments" / "invoices")
+    files = _Files(output)
+    customers = _rows(canonical / "payments" / "customers")
+    invoices = _rows(canonical / "payments" / "invoices")
     first_tag = min(tag for tag, _ in customers + invoices)
 
     def minor(amount: str, currency: str) -> int:
@@ -141,7 +144,4 @@ def to_stripe(landing: Path) -> list[Path]:
                     "id": sub, "customer": r["customer_id"], "status": "active",
                     "start_date": _epoch(r["period_start"]),
                 })  # fmt: skip
-    for folder in ("customers", "invoices"):
-        for path in (landing / "payments" / folder).glob("*.csv"):
-            path.unlink()
-    return files.close()
+    files.close()
