@@ -86,7 +86,7 @@
             'columns': ['occurred_at'],
         },
         'spend': {
-            'model': 'stg_ads__spend',
+            'model': 'int_conformed__spend',
             'key': dbt.concat([
                 "coalesce(platform, '')", "'/'", "coalesce(campaign_id, '')", "'/'",
                 "coalesce(ad_group, '')", "'/'", "coalesce(keyword, '')",
@@ -94,12 +94,12 @@
             'columns': ['spend_date'],
         },
         'customers': {
-            'model': 'stg_payments__customers',
+            'model': 'int_conformed__customers',
             'key': 'customer_id',
             'columns': ['created_at'],
         },
         'invoices': {
-            'model': 'stg_payments__invoices',
+            'model': 'int_conformed__invoices',
             'key': 'invoice_id',
             'columns': ['period_start', 'period_end', 'issued_at', 'paid_at', 'updated_at'],
         },

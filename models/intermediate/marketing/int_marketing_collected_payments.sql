@@ -43,8 +43,10 @@ select_collected_invoices as (
         paid_at
 
     from int_payments_invoice_mrr
+    {# != 0, not > 0: a negative paid row (a Stripe partial refund or proration credit,
+        issue 14) reduces the revenue collected #}
     where invoice_status = 'paid'
-        and amount > 0
+        and amount != 0
         and paid_at is not null
 
 ),

@@ -2,7 +2,7 @@ with
 
 stg_ads__spend as (
 
-    select * from {{ ref('stg_ads__spend') }}
+    select * from {{ ref('int_conformed__spend') }}
     where {{ within_plausible_dates('spend') }}
 
 ),

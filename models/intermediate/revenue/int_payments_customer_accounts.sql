@@ -2,7 +2,7 @@ with
 
 stg_payments__customers as (
 
-    select * from {{ ref('stg_payments__customers') }}
+    select * from {{ ref('int_conformed__customers') }}
     where {{ within_plausible_dates('customers') }}
 
 ),

@@ -2,7 +2,7 @@ with
 
 stg_payments__invoices as (
 
-    select * from {{ ref('stg_payments__invoices') }}
+    select * from {{ ref('int_conformed__invoices') }}
     where {{ within_plausible_dates('invoices') }}
 
 ),
