@@ -165,7 +165,7 @@ UNRECOGNISED = [
         "marketing/spend/spend.csv",
         # the native systems are sources too (orchestration.native_contracts)
         "marketing/spend is not an entity of the landing contract (the sources: ads, crm, "
-        "finance, payments, salesforce, web)",
+        "finance, hubspot, payments, salesforce, web)",
     ),
     ("CRM/Owners/owners.csv", "did you mean crm/owners?"),
     ("crm/owners/owners.xlsx", "does not end in .csv, .csv.gz, .parquet"),

@@ -20,9 +20,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from orchestration.landing_contract import Entity
-from orchestration.native_contracts import salesforce
+from orchestration.native_contracts import hubspot, salesforce
 
 #: every native system's module, in a stable order
-SYSTEMS: tuple[ModuleType, ...] = (salesforce,)
+SYSTEMS: tuple[ModuleType, ...] = (salesforce, hubspot)
 
 NATIVE_ENTITIES: tuple[Entity, ...] = tuple(e for system in SYSTEMS for e in system.ENTITIES)
