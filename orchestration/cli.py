@@ -34,9 +34,14 @@ def _setup_progress_output() -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from orchestration.sample_data import generate_landing, generate_next_night
+    from orchestration.sample_data.formats import parse_formats
 
     output = Path(args.output).resolve() if args.output else settings.landing_dir()
+    formats = parse_formats(args.format)
     if args.next_night:
+        if formats != ["canonical"]:
+            print("--next-night writes the canonical shape only", file=sys.stderr)
+            return 2
         summary = generate_next_night(output, progress=_progress)
     else:
         summary = generate_landing(
@@ -47,9 +52,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
             days=args.days,
             extracts=args.extracts,
             progress=_progress,
+            formats=formats,
         )
     total = sum(summary.rows.values())
-    print(f"wrote {len(summary.files)} files, {total:,} rows, to {output}")
+    print(
+        f"wrote {len(summary.files)} canonical files, {total:,} rows, to {output} ({args.format})"
+    )
     return 0
 
 
@@ -108,12 +116,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     landing = settings.landing_dir()
-    has_files = landing.is_dir() and any(p.is_file() for p in landing.rglob("*.csv*"))
+    has_files = landing.is_dir() and any(
+        p.is_file() for pattern in ("*.csv*", "*.jsonl*") for p in landing.rglob(pattern)
+    )
     if not has_files:
         from orchestration.sample_data import generate_landing
+        from orchestration.sample_data.formats import parse_formats
 
-        _progress(f"landing folder is empty: generating {args.leads} sample leads in {landing}")
-        generate_landing(landing, leads=args.leads, seed=42, progress=_progress)
+        _progress(
+            f"landing folder is empty: generating {args.leads} sample leads in {landing} "
+            f"({args.format})"
+        )
+        generate_landing(
+            landing,
+            leads=args.leads,
+            seed=42,
+            progress=_progress,
+            formats=parse_formats(args.format),
+        )
     return build_and_report(
         landing, settings.warehouse_path(), settings.serving_dir(), what="demo build"
     )
@@ -157,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--extracts", type=int, default=4, help="delta extracts per entity")
     gen.add_argument("--output", help="landing folder (default: FUNNEL_LANDING_DIR)")
     gen.add_argument(
+        "--format",
+        default="canonical",
+        help="shape(s) of the files: canonical, salesforce (Data Export CSVs), "
+        "salesforce-loader (snake_case JSON Lines); combine with commas",
+    )
+    gen.add_argument(
         "--next-night",
         action="store_true",
         help="add one more night of deltas to an existing landing folder",
@@ -176,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate sample data if needed, build, print counts")
     demo.add_argument("--leads", type=int, default=DEMO_LEADS, help="leads to generate")
+    demo.add_argument("--format", default="canonical", help="shape(s) of generated files")
     demo.set_defaults(func=cmd_demo)
 
     retract = sub.add_parser(

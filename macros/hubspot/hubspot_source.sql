@@ -45,13 +45,3 @@
         {%- endfor %}
     from {{ relation }}
 {%- endmacro %}
-
-
-{#- A HubSpot id as a warehouse key: 'hubspot:<id>' (trimmed; null stays null), so it can never
-    collide with a key of the canonical contract or of another CRM. -#}
-{% macro hubspot_key(column_name) -%}
-    case
-        when {{ normalize_text(column_name, lowercase=false) }} is not null
-            then {{ dbt.concat(["'hubspot:'", normalize_text(column_name, lowercase=false)]) }}
-    end
-{%- endmacro %}

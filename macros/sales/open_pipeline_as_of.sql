@@ -12,7 +12,7 @@
     of days, join fct_deal_versions on the condition deal_version_standing_on(day, alias). -#}
 {% macro open_pipeline_as_of(as_of_day, deal_versions=none, fx_rates=none) -%}
     {%- set deal_versions = deal_versions if deal_versions is not none else ref('fct_deal_versions') -%}
-    {%- set fx_rates = fx_rates if fx_rates is not none else ref('stg_finance__fx_rates') -%}
+    {%- set fx_rates = fx_rates if fx_rates is not none else ref('int_conformed__fx_rates') -%}
     (
         select
             cast({{ as_of_day }} as date) as as_of_date,

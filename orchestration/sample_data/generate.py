@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,14 +62,34 @@ def generate_landing(
     days: int = 365,
     extracts: int = 4,
     progress: Progress | None = None,
+    formats: list[str] | None = None,
 ) -> GenerationSummary:
     """Write ``days`` of history from ``start_date`` as ``extracts`` delta extracts.
+
+    ``formats`` (``orchestration.sample_data.formats``): the shapes to write the same world in,
+    e.g. ``["salesforce"]``; the canonical files are then generated in a temp folder and
+    converted (the summary counts the canonical files). None or ``["canonical"]``: canonical.
 
     Every entity of the landing contract gets one CSV per window in which it has records
     (``<output_dir>/<source>/<entity>/<entity>__<first>_<last>.csv``, days inclusive), plus
     ``_generator_state.json`` for ``generate_next_night``. Same arguments, same bytes.
     Files of the same name are overwritten; other files in ``output_dir`` are left alone.
     """
+    if formats and formats != ["canonical"]:
+        from orchestration.sample_data.formats import convert
+
+        with tempfile.TemporaryDirectory(prefix="funnel-generate-") as folder:
+            summary = generate_landing(
+                Path(folder),
+                leads=leads,
+                seed=seed,
+                start_date=start_date,
+                days=days,
+                extracts=extracts,
+                progress=progress,
+            )
+            convert(Path(folder), output_dir, formats)
+        return summary
     if leads < 1:
         raise ValueError("leads must be at least 1")
     if days < 1:

@@ -8,13 +8,13 @@ int_stage_spells as (
 
 stg_crm__deals as (
 
-    select * from {{ ref('stg_crm__deals') }}
+    select * from {{ ref('int_conformed__deals') }}
 
 ),
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

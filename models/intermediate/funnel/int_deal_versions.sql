@@ -2,7 +2,7 @@ with
 
 stg_crm__deal_versions as (
 
-    select * from {{ ref('stg_crm__deal_versions') }}
+    select * from {{ ref('int_conformed__deal_versions') }}
 
 ),
 

@@ -2,13 +2,13 @@ with
 
 stg_crm__leads as (
 
-    select * from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_conformed__leads') }}
 
 ),
 
 stg_crm__deals as (
 
-    select * from {{ ref('stg_crm__deals') }}
+    select * from {{ ref('int_conformed__deals') }}
 
 ),
 

@@ -2,25 +2,25 @@ with
 
 stg_crm__leads as (
 
-    select * from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_conformed__leads') }}
 
 ),
 
 stg_crm__lead_status_changes as (
 
-    select * from {{ ref('stg_crm__lead_status_changes') }}
+    select * from {{ ref('int_conformed__lead_status_changes') }}
 
 ),
 
 stg_crm__deals as (
 
-    select * from {{ ref('stg_crm__deals') }}
+    select * from {{ ref('int_conformed__deals') }}
 
 ),
 
 stg_crm__deal_stage_changes as (
 
-    select * from {{ ref('stg_crm__deal_stage_changes') }}
+    select * from {{ ref('int_conformed__deal_stage_changes') }}
 
 ),
 

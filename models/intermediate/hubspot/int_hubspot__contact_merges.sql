@@ -57,7 +57,7 @@ resolve_contacts as (
 
     select
         list_contact_ids.hubspot_contact_id,
-        {{ hubspot_key('coalesce(find_survivors.surviving_contact_id, list_contact_ids.hubspot_contact_id)') }} as lead_id,
+        {{ native_key('coalesce(find_survivors.surviving_contact_id, list_contact_ids.hubspot_contact_id)', 'hubspot') }} as lead_id,
         find_survivors.surviving_contact_id is not null as is_merged
 
     from list_contact_ids

@@ -20,13 +20,13 @@ int_deal_outcomes as (
 
 stg_crm__deals as (
 
-    select * from {{ ref('stg_crm__deals') }}
+    select * from {{ ref('int_conformed__deals') }}
 
 ),
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

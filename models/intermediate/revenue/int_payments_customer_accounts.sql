@@ -8,13 +8,13 @@ stg_payments__customers as (
 
 stg_crm__deals as (
 
-    select * from {{ ref('stg_crm__deals') }}
+    select * from {{ ref('int_conformed__deals') }}
 
 ),
 
 stg_crm__leads as (
 
-    select * from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_conformed__leads') }}
 
 ),
 

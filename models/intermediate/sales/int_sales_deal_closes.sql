@@ -14,13 +14,13 @@ int_funnel_entities as (
 
 stg_crm__owners as (
 
-    select * from {{ ref('stg_crm__owners') }}
+    select * from {{ ref('int_conformed__owners') }}
 
 ),
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

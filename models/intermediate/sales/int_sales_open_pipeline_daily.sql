@@ -21,7 +21,7 @@ int_sales_pipeline_days as (
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

@@ -14,7 +14,7 @@ int_deal_versions as (
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

@@ -2,19 +2,19 @@ with
 
 stg_crm__quotas as (
 
-    select * from {{ ref('stg_crm__quotas') }}
+    select * from {{ ref('int_conformed__quotas') }}
 
 ),
 
 stg_crm__owners as (
 
-    select * from {{ ref('stg_crm__owners') }}
+    select * from {{ ref('int_conformed__owners') }}
 
 ),
 
 stg_finance__fx_rates as (
 
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_conformed__fx_rates') }}
 
 ),
 

@@ -8,7 +8,7 @@ int_deal_versions as (
 
 stg_crm__owners as (
 
-    select * from {{ ref('stg_crm__owners') }}
+    select * from {{ ref('int_conformed__owners') }}
 
 ),
 

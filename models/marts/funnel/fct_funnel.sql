@@ -49,7 +49,7 @@ funnel_stages as (
 
 stg_crm__owners as (
 
-    select * from {{ ref('stg_crm__owners') }}
+    select * from {{ ref('int_conformed__owners') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 stg_crm__leads as (
 
-    select * from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_conformed__leads') }}
 
 ),
 

@@ -8,7 +8,7 @@ int_sales_expected_closes as (
 
 stg_crm__owners as (
 
-    select * from {{ ref('stg_crm__owners') }}
+    select * from {{ ref('int_conformed__owners') }}
 
 ),
 

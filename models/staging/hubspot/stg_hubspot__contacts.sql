@@ -30,9 +30,9 @@ renamed as (
     select
 
         ----------  ids
-        {{ hubspot_key('id') }} as contact_id,
+        {{ native_key('id', 'hubspot') }} as contact_id,
         {{ contact_id }} as hubspot_contact_id,
-        {{ hubspot_key('hubspot_owner_id') }} as owner_id,
+        {{ native_key('hubspot_owner_id', 'hubspot') }} as owner_id,
 
         ---------- text
         'hubspot' as source_system,

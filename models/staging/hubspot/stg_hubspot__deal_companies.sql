@@ -23,7 +23,7 @@ renamed as (
     select
 
         ----------  ids
-        {{ hubspot_key('deal_id') }} as deal_id,
+        {{ native_key('deal_id', 'hubspot') }} as deal_id,
         {{ company_id }} as hubspot_company_id,
 
         ---------- booleans

@@ -28,7 +28,7 @@ renamed as (
 
         ----------  ids
         {{ surrogate_key([deal_id, adapter.quote('timestamp'), property_value]) }} as deal_property_change_id,
-        {{ hubspot_key('deal_id') }} as deal_id,
+        {{ native_key('deal_id', 'hubspot') }} as deal_id,
 
         ---------- text
         {{ property_name }} as property_name,

@@ -25,7 +25,7 @@ renamed as (
 
         ----------  ids
         {{ surrogate_key([deal_id, 'date_entered', stage_id]) }} as deal_stage_change_id,
-        {{ hubspot_key('deal_id') }} as deal_id,
+        {{ native_key('deal_id', 'hubspot') }} as deal_id,
         {{ stage_id }} as stage_id,
 
         ---------- text

@@ -22,7 +22,7 @@ renamed as (
     select
 
         ----------  ids
-        {{ hubspot_key('owner_id') }} as owner_id,
+        {{ native_key('owner_id', 'hubspot') }} as owner_id,
 
         ---------- text
         coalesce(

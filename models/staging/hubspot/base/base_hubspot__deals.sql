@@ -20,9 +20,9 @@ renamed as (
     select
 
         ----------  ids
-        {{ hubspot_key('deal_id') }} as deal_id,
+        {{ native_key('deal_id', 'hubspot') }} as deal_id,
         {{ normalize_text('deal_id', lowercase=false) }} as hubspot_deal_id,
-        {{ hubspot_key('coalesce(owner_id, hubspot_owner_id)') }} as owner_id,
+        {{ native_key('coalesce(owner_id, hubspot_owner_id)', 'hubspot') }} as owner_id,
         coalesce(
             {{ normalize_text('deal_pipeline_id', lowercase=false) }},
             {{ normalize_text('pipeline', lowercase=false) }}

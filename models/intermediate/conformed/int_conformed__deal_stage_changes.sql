@@ -1,0 +1,1 @@
+{{ conform('deal_stage_changes', 'stg_crm__deal_stage_changes', ['deal_stage_change_id', 'deal_id', 'source_system', 'stage_label', 'source_file', 'source_line', 'changed_at', 'stage_key', 'is_stage_mapped']) }}

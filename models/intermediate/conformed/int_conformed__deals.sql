@@ -1,0 +1,1 @@
+{{ conform('deals', 'stg_crm__deals', ['deal_id', 'lead_id', 'account_id', 'owner_id', 'source_system', 'stage_label', 'currency', 'deal_name', 'account_name', 'account_domain', 'amount', 'is_deleted', 'expected_close_date', 'created_at', 'updated_at', 'stage_key', 'is_stage_mapped']) }}

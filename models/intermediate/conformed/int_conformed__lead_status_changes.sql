@@ -1,0 +1,1 @@
+{{ conform('lead_status_changes', 'stg_crm__lead_status_changes', ['lead_status_change_id', 'lead_id', 'source_system', 'status_label', 'source_file', 'source_line', 'changed_at', 'stage_key', 'is_stage_mapped']) }}

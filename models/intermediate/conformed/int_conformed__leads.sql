@@ -1,0 +1,1 @@
+{{ conform('leads', 'stg_crm__leads', ['lead_id', 'owner_id', 'source_system', 'lead_source', 'lead_medium', 'lead_campaign', 'email_hash', 'email_domain', 'company_domain', 'company_name', 'industry', 'country', 'job_title', 'company_size', 'has_phone', 'created_at', 'updated_at']) }}
