@@ -23,7 +23,7 @@ renamed as (
 
         ----------  ids
         {{ company_id }} as hubspot_company_id,
-        {{ native_key('id', 'hubspot') }} as account_id,
+        {{ company_id }} as account_id,
 
         ---------- text
         {{ normalize_text('name', lowercase=false) }} as account_name,
