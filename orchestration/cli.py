@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -134,6 +135,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             progress=_progress,
             formats=parse_formats(args.format),
         )
+    native_crm = [f.split("-")[0] for f in args.format.split(",") if f.startswith("salesforce")]
+    if native_crm:  # the generated touchpoints carry the native CRM's lead ids
+        os.environ.setdefault("FUNNEL_TOUCHPOINTS_LEAD_SYSTEM", native_crm[0])
     return build_and_report(
         landing, settings.warehouse_path(), settings.serving_dir(), what="demo build"
     )

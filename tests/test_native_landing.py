@@ -174,13 +174,13 @@ def test_object_folders_match_ignoring_case_and_underscores() -> None:
 
 def test_unknown_object_folder_and_jsonl_in_canonical_are_unrecognised(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
-    land(landing, "salesforce/Account/a.csv", b"Id\n1\n")
+    land(landing, "salesforce/Campaign/a.csv", b"Id\n1\n")
     land(landing, "crm/owners/o.jsonl", b'{"owner_id": "o1"}\n')
     inventory = record_landing_inventory(tmp_path / "w.duckdb", landing)
     lines = inventory.lines("unrecognised")
     assert len(lines) == 2
-    account = next(line for line in lines if line.startswith("salesforce/Account"))
-    assert "salesforce/Account is not an entity of the landing contract" in account
+    account = next(line for line in lines if line.startswith("salesforce/Campaign"))
+    assert "salesforce/Campaign is not an entity of the landing contract" in account
     assert "Lead, LeadHistory, Opportunity" in account
     owners = next(line for line in lines if line.startswith("crm/owners"))
     assert "does not end in .csv, .csv.gz, .parquet" in owners

@@ -148,6 +148,15 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     native_entity(
         SYSTEM,
+        "Account",
+        key=("id", "system_modstamp"),
+        required=(c("id", not_empty=True),),
+        optional=(c("name"), c("website"), *_AUDIT),
+        description="Salesforce accounts (Account): the name and web domain of an "
+        "opportunity's account.",
+    ),
+    native_entity(
+        SYSTEM,
         "OpportunityStage",
         key=("id",),
         required=(c("master_label", not_empty=True),),

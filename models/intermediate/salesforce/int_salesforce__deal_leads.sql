@@ -1,6 +1,7 @@
 {#- The lead each Salesforce opportunity was converted from: Lead.ConvertedOpportunityId (an
     opportunity has no lead column). Several leads converted into one opportunity: the earliest
-    conversion wins (then the earliest lead). Deleted leads are left out. -#}
+    conversion wins (then the earliest lead). Deleted leads are left out. The lead's company name and
+    domain stand for the opportunity's account (conversion creates the Account from them). -#}
 
 with
 
@@ -16,6 +17,8 @@ rank_conversions as (
         converted_deal_id as deal_id,
         lead_id,
         converted_date,
+        company_name,
+        company_domain,
         row_number() over (
             partition by converted_deal_id
             order by converted_date, created_at, lead_id
@@ -30,7 +33,9 @@ rank_conversions as (
 select
     deal_id,
     lead_id,
-    converted_date
+    converted_date,
+    company_name,
+    company_domain
 
 from rank_conversions
 where conversion_rank = 1

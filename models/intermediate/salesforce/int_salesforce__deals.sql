@@ -1,7 +1,8 @@
 {#- Salesforce opportunities (the latest version of each opportunity) in the shape of stg_crm__deals: the lead
     from the converted lead (int_salesforce__deal_leads), the stage mapped through the CRM's
     own stage dictionary (int_salesforce__deal_stages). Opportunity has no account name or
-    domain (those live on Account): both are null. -#}
+    domain: those of its Account, else of the lead it was converted from (Lead.Company,
+    Lead.Website). -#}
 
 with
 
@@ -21,6 +22,12 @@ int_salesforce__deal_stages as (
 
     select * from {{ ref('int_salesforce__deal_stages') }}
 
+),
+
+stg_salesforce__accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
 )
 
 select
@@ -32,8 +39,10 @@ select
     stg_salesforce__opportunities.stage_label,
     stg_salesforce__opportunities.currency,
     stg_salesforce__opportunities.deal_name,
-    cast(null as {{ dbt.type_string() }}) as account_name,
-    cast(null as {{ dbt.type_string() }}) as account_domain,
+    coalesce(stg_salesforce__accounts.account_name, int_salesforce__deal_leads.company_name)
+        as account_name,
+    coalesce(stg_salesforce__accounts.account_domain, int_salesforce__deal_leads.company_domain)
+        as account_domain,
     stg_salesforce__opportunities.amount,
     stg_salesforce__opportunities.is_deleted,
     stg_salesforce__opportunities.expected_close_date,
@@ -48,3 +57,5 @@ left join int_salesforce__deal_leads
     on stg_salesforce__opportunities.deal_id = int_salesforce__deal_leads.deal_id
 left join int_salesforce__deal_stages
     on stg_salesforce__opportunities.stage_label = int_salesforce__deal_stages.stage_label
+left join stg_salesforce__accounts
+    on stg_salesforce__opportunities.account_id = stg_salesforce__accounts.account_id

@@ -28,7 +28,13 @@ renamed as (
 
         ----------  ids
         {{ normalize_text('touchpoint_id', lowercase=false) }} as touchpoint_id,
+        {#- issue 13: touchpoints of leads kept in a native CRM carry its ids: prefix them as
+            the conform points do (var('touchpoints_lead_system'), empty: canonical ids) #}
+        {% if var('touchpoints_lead_system', '') -%}
+        {{ native_key('lead_id', var('touchpoints_lead_system')) }} as lead_id,
+        {%- else -%}
         {{ normalize_text('lead_id', lowercase=false) }} as lead_id,
+        {%- endif %}
 
         ---------- text
         {{ normalize_text('source') }} as touch_source,

@@ -9,12 +9,12 @@ Converted from the canonical CRM files, window by window (``Lead/Lead__<window>.
   with is the OldValue of its first row, or its Status when it never changed);
 - ``crm/deals`` -> ``Opportunity`` (one row per version), ``crm/deal_stage_changes`` ->
   ``OpportunityHistory``, and ``OpportunityStage`` (the stage dictionary);
+- the accounts of ``crm/deals`` -> ``Account`` (name, website);
 - ``crm/owners`` -> ``User`` and ``UserRole`` (the team), ``crm/quotas`` -> ``ForecastingQuota``.
 
 Labels: a canonical label is mapped to its funnel stage by seeds/crm_stage_labels.csv and
 written as the first Salesforce label of that stage in the seed. What Salesforce cannot carry
-(README, "Bring your CRM") is dropped: the account name and domain of a deal, the link of a
-lead's second and later deals.
+(README, "Bring your CRM") is dropped: the link of a lead's second and later deals.
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ def objects(world: World, labels: Labels) -> Iterator[tuple[str, str, Table]]:
     """(object, window tag, (header, rows)) of every Salesforce file, in a stable order."""
     yield from _leads(world, labels)
     yield from _lead_history(world, labels)
+    yield from _accounts(world)
     yield from _opportunities(world, labels)
     yield from _opportunity_history(world, labels)
     yield "OpportunityStage", "dictionary", _dictionary(labels)
@@ -231,6 +232,18 @@ def _opportunities(world: World, labels: Labels) -> Iterator[tuple[str, str, Tab
                 ]
             )  # fmt: skip
         yield "Opportunity", tag, (header, out)
+
+
+def _accounts(world: World) -> Iterator[tuple[str, str, Table]]:
+    for tag, rows in world.deals:
+        accounts = sorted(
+            {
+                (r["account_id"], r.get("account_name", ""), r.get("account_domain", ""))
+                for r in rows
+                if r["account_id"].strip()
+            }
+        )
+        yield "Account", tag, (["Id", "Name", "Website"], [list(a) for a in accounts])
 
 
 def _opportunity_history(world: World, labels: Labels) -> Iterator[tuple[str, str, Table]]:

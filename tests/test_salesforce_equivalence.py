@@ -1,0 +1,122 @@
+"""Equivalence oracle: the same generated world landed as canonical files and as Salesforce
+files (Data Export CSVs, `funnel generate --format salesforce`) gives identical marts, table by
+table, except the columns a system cannot carry (tests/native_equivalence.py, README "Bring
+your CRM") and with the `salesforce:` id prefix stripped. Then a mixed landing: the canonical
+world and a hand-made Salesforce org in one folder give one funnel whose rows keep their
+source_system.
+
+400 leads: the world then has stage skips, regressions, reopens and four currencies (asserted
+below). Three dbt builds: this module adds about four minutes to the suite on two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingestion.ingest import ingest_entity
+from orchestration.landed_entities import LANDED_ENTITIES
+from orchestration.sample_data import generate_landing
+from tests.dbt_cli import run_dbt
+from tests.native_equivalence import compare
+from tests.salesforce_fixture import write_data_export
+
+LEADS, SEED = 400, 42
+AS_OF = "2025-12-31"
+
+
+def _build(root: Path, landing: Path, env: dict[str, str]) -> Path:
+    warehouse = root / "funnel.duckdb"
+    for entity in LANDED_ENTITIES:
+        ingest_entity(warehouse, landing, entity)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse, root)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert result.returncode == 0, result.stdout[-4000:]
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("salesforce_equivalence")
+    canonical, salesforce = root / "canonical" / "landing", root / "salesforce" / "landing"
+    world = {"leads": LEADS, "seed": SEED, "start_date": date(2025, 1, 1), "days": 365}
+    generate_landing(canonical, **world)
+    generate_landing(salesforce, **world, formats=["salesforce"])
+    mixed = root / "mixed" / "landing"
+    shutil.copytree(canonical, mixed)
+    write_data_export(mixed)
+    env = {"FUNNEL_AS_OF_DATE": AS_OF}
+    return {
+        "canonical": _build(root / "canonical", canonical, env),
+        "salesforce": _build(
+            root / "salesforce",
+            salesforce,
+            {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "salesforce"},
+        ),
+        "mixed": _build(root / "mixed", mixed, env),
+        "salesforce_landing": salesforce,
+    }
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
+    [(skips, regressions, reopens)] = _rows(
+        builds["canonical"],
+        "select sum(skip_count), sum(regression_count), sum(reopen_count) from marts.fct_funnel",
+    )
+    assert skips > 0 and regressions > 0 and reopens > 0
+    [(currencies,)] = _rows(
+        builds["canonical"], "select count(distinct currency) from staging.stg_crm__deals"
+    )
+    assert currencies > 1
+    # nothing of the world stays in canonical CRM files in the Salesforce shape
+    assert not (builds["salesforce_landing"] / "crm").exists()
+    assert _rows(builds["salesforce"], "select count(*) from staging.stg_crm__leads") == [(0,)]
+
+
+def test_same_world_same_marts(builds: dict[str, Path]) -> None:
+    tables, differences = compare(builds["canonical"], builds["salesforce"], "salesforce")
+    assert len(tables) >= 20
+    assert differences == []
+    # the comparison is not vacuous: the funnel has rows, all from Salesforce
+    [(rows, systems)] = _rows(
+        builds["salesforce"],
+        "select count(*), list(distinct source_system) from marts.fct_funnel",
+    )
+    assert rows > LEADS / 2 and systems == ["salesforce"]
+
+
+def test_mixed_landing_is_one_funnel(builds: dict[str, Path]) -> None:
+    canonical = _rows(builds["canonical"], "select * from marts.fct_funnel order by all")
+    mixed = _rows(
+        builds["mixed"],
+        "select * from marts.fct_funnel where source_system != 'salesforce' order by all",
+    )
+    assert mixed == canonical
+    # the hand-made org's three funnel entities (tests/test_salesforce_fixtures.py) join them
+    assert _rows(
+        builds["mixed"],
+        "select funnel_entity_id, current_stage_key from marts.fct_funnel "
+        "where source_system = 'salesforce' order by 1",
+    ) == [
+        ("salesforce:006B", "opportunity"),
+        ("salesforce:00Q1", "won"),
+        ("salesforce:00Q2", "mql"),
+    ]
