@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from orchestration.sample_data.formats import salesforce, salesforce_loader
+from orchestration.sample_data.formats import hubspot, salesforce, salesforce_loader
 
 Writer = Callable[[Path, Path], None]
 
@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[Writer | None, frozenset[str]]] = {
     "canonical": (None, frozenset()),
     "salesforce": (salesforce.write, salesforce.REPLACES),
     "salesforce-loader": (salesforce_loader.write, salesforce.REPLACES),
+    "hubspot": (hubspot.write, hubspot.REPLACES),
 }
 
 
