@@ -186,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         default="canonical",
         help="shape(s) of the files: canonical, salesforce (Data Export CSVs), "
-        "salesforce-loader (snake_case JSON Lines); combine with commas",
+        "salesforce-loader (snake_case JSON Lines), hubspot (a Fivetran dump); combine with "
+        "commas",
     )
     gen.add_argument(
         "--next-night",
