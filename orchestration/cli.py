@@ -135,7 +135,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             progress=_progress,
             formats=parse_formats(args.format),
         )
-    native_crm = [f.split("-")[0] for f in args.format.split(",") if f.startswith("salesforce")]
+    native_crm = [
+        f.split("-")[0] for f in args.format.split(",") if f.startswith(("salesforce", "hubspot"))
+    ]
     if native_crm:  # the generated touchpoints carry the native CRM's lead ids
         os.environ.setdefault("FUNNEL_TOUCHPOINTS_LEAD_SYSTEM", native_crm[0])
     return build_and_report(
@@ -184,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         default="canonical",
         help="shape(s) of the files: canonical, salesforce (Data Export CSVs), "
-        "salesforce-loader (snake_case JSON Lines); combine with commas",
+        "salesforce-loader (snake_case JSON Lines), hubspot (a Fivetran dump); combine with "
+        "commas",
     )
     gen.add_argument(
         "--next-night",

@@ -165,7 +165,7 @@ UNRECOGNISED = [
         "marketing/spend/spend.csv",
         # the native systems are sources too (orchestration.native_contracts)
         "marketing/spend is not an entity of the landing contract (the sources: ads, crm, "
-        "finance, google_ads, linkedin_ads, meta_ads, payments, salesforce, stripe, web)",
+        "finance, google_ads, hubspot, linkedin_ads, meta_ads, payments, salesforce, stripe, web)",
     ),
     ("CRM/Owners/owners.csv", "did you mean crm/owners?"),
     ("crm/owners/owners.xlsx", "does not end in .csv, .csv.gz, .parquet"),

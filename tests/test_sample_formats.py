@@ -15,14 +15,17 @@ def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("shape", ["salesforce", "salesforce-loader"])
+@pytest.mark.parametrize("shape", ["salesforce", "salesforce-loader", "hubspot"])
 def test_a_shape_is_deterministic_and_replaces_the_crm_files(tmp_path: Path, shape: str) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for target in (first, second):
         generate_landing(target, leads=60, seed=3, days=60, extracts=2, formats=[shape])
     assert _files(first) == _files(second)
-    assert not (first / "crm").exists()
-    assert (first / "web" / "touchpoints").is_dir() and (first / "salesforce").is_dir()
+    # the CRM files are replaced; only HubSpot keeps canonical quotas (it has none of its own)
+    assert sorted(p.name for p in (first / "crm").glob("*")) == (
+        ["quotas"] if shape == "hubspot" else []
+    )
+    assert (first / "web" / "touchpoints").is_dir() and (first / shape.split("-")[0]).is_dir()
 
 
 def test_salesforce_shape_carries_every_lead_and_deal(tmp_path: Path) -> None:
@@ -47,5 +50,37 @@ def test_salesforce_shape_carries_every_lead_and_deal(tmp_path: Path) -> None:
 
 def test_unknown_format_is_refused() -> None:
     assert parse_formats("canonical, salesforce") == ["canonical", "salesforce"]
-    with pytest.raises(ValueError, match="unknown --format hubspot"):
-        parse_formats("hubspot")
+    with pytest.raises(ValueError, match="unknown --format pipedrive"):
+        parse_formats("pipedrive")
+
+
+def test_hubspot_shape_carries_every_lead_deal_and_link(tmp_path: Path) -> None:
+    canonical, hubspot = tmp_path / "c", tmp_path / "h"
+    generate_landing(canonical, leads=60, seed=3, days=60, extracts=2)
+    generate_landing(hubspot, leads=60, seed=3, days=60, extracts=2, formats=["hubspot"])
+
+    def rows(folder: Path) -> list[dict[str, str]]:
+        return [
+            row
+            for path in sorted(folder.glob("*.csv"))
+            for row in csv.DictReader(path.open(encoding="utf-8", newline=""))
+        ]
+
+    crm, native = canonical / "crm", hubspot / "hubspot"
+    assert {r["lead_id"] for r in rows(crm / "leads")} == {
+        r["id"] for r in rows(native / "contact")
+    }
+    assert len(rows(crm / "leads")) == len(rows(native / "contact"))
+    assert len(rows(crm / "deals")) == len(rows(native / "deal"))
+    # every deal's lead is its one associated contact, every account its company
+    links = {(r["deal_id"], r["lead_id"]) for r in rows(crm / "deals") if r["lead_id"]}
+    assert links == {(r["deal_id"], r["contact_id"]) for r in rows(native / "deal_contact")}
+    # each stage change once in deal_stage and once in the dealstage property history
+    changes = len(rows(crm / "deal_stage_changes"))
+    assert (
+        changes == len(rows(native / "deal_stage")) == len(rows(native / "deal_property_history"))
+    )
+    # quotas stay canonical, their owners written as HubSpot's keys
+    assert {r["owner_id"] for r in rows(hubspot / "crm" / "quotas")} == {
+        f"hubspot:{r['owner_id']}" for r in rows(crm / "quotas")
+    }

@@ -20,9 +20,16 @@ from __future__ import annotations
 from types import ModuleType
 
 from orchestration.landing_contract import Entity
-from orchestration.native_contracts import google_ads, linkedin_ads, meta_ads, salesforce, stripe
+from orchestration.native_contracts import (
+    google_ads,
+    hubspot,
+    linkedin_ads,
+    meta_ads,
+    salesforce,
+    stripe,
+)
 
 #: every native system's module, in a stable order
-SYSTEMS: tuple[ModuleType, ...] = (salesforce, stripe, google_ads, meta_ads, linkedin_ads)
+SYSTEMS: tuple[ModuleType, ...] = (salesforce, hubspot, stripe, google_ads, meta_ads, linkedin_ads)
 
 NATIVE_ENTITIES: tuple[Entity, ...] = tuple(e for system in SYSTEMS for e in system.ENTITIES)

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from orchestration.sample_data.formats import ads, salesforce, salesforce_loader, stripe
+from orchestration.sample_data.formats import ads, hubspot, salesforce, salesforce_loader, stripe
 
 Writer = Callable[[Path, Path], None]
 
@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[Writer | None, frozenset[str]]] = {
     "canonical": (None, frozenset()),
     "salesforce": (salesforce.write, salesforce.REPLACES),
     "salesforce-loader": (salesforce_loader.write, salesforce.REPLACES),
+    "hubspot": (hubspot.write, hubspot.REPLACES),
     "stripe": (stripe.write, stripe.REPLACES),
     "ads": (ads.write, ads.REPLACES),
 }

@@ -1,0 +1,131 @@
+"""Equivalence oracle: the same generated world landed as canonical files and as a HubSpot dump
+(`funnel generate --format hubspot`) gives identical marts, table by table, except the columns
+a system cannot carry (tests/native_equivalence.py, README "Bring your CRM") and with the
+`hubspot:` id prefix stripped. Then a mixed landing: the canonical world and the hand-made HubSpot
+dump (tests/fixtures/hubspot_dump) in one folder give one funnel.
+
+400 leads as the Salesforce oracle, seed 16: at that scale seed 42 has no deleted deal, seed 16
+has one besides stage skips, regressions, reopens, sales-sourced deals and four currencies
+(asserted below). Three dbt builds: this module adds about four minutes to the suite on two
+cores.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.sample_data import generate_landing
+from tests.native_equivalence import compare
+from tests.test_salesforce_equivalence import AS_OF, LEADS, _build
+
+SEED = 16
+FIXTURE = Path(__file__).parent / "fixtures" / "hubspot_dump"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("hubspot_equivalence")
+    canonical, hubspot = root / "canonical" / "landing", root / "hubspot" / "landing"
+    world = {"leads": LEADS, "seed": SEED, "start_date": date(2025, 1, 1), "days": 365}
+    generate_landing(canonical, **world)
+    generate_landing(hubspot, **world, formats=["hubspot"])
+    mixed = root / "mixed" / "landing"
+    shutil.copytree(canonical, mixed)
+    shutil.copytree(FIXTURE, mixed / "hubspot")
+    env = {"FUNNEL_AS_OF_DATE": AS_OF}
+    return {
+        "canonical": _build(root / "canonical", canonical, env),
+        "hubspot": _build(
+            root / "hubspot", hubspot, {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "hubspot"}
+        ),
+        "mixed": _build(root / "mixed", mixed, env),
+        "hubspot_landing": hubspot,
+    }
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
+    [(skips, regressions, reopens, sales_sourced)] = _rows(
+        builds["canonical"],
+        "select sum(skip_count), sum(regression_count), sum(reopen_count), "
+        "count(*) filter (where is_sales_sourced) from marts.fct_funnel",
+    )
+    assert skips > 0 and regressions > 0 and reopens > 0 and sales_sourced > 0
+    [(currencies, deleted)] = _rows(
+        builds["canonical"],
+        "select count(distinct currency), count(*) filter (where is_deleted) "
+        "from staging.stg_crm__deals",
+    )
+    assert currencies > 1 and deleted > 0
+    # nothing of the world but quotas stays in canonical CRM files in the HubSpot shape
+    landing = builds["hubspot_landing"]
+    assert [p.name for p in (landing / "crm").iterdir()] == ["quotas"]
+    assert _rows(builds["hubspot"], "select count(*) from staging.stg_crm__leads") == [(0,)]
+    # the HubSpot side exercises its own paths: two pipelines, stage ids mapped by id, by label
+    # and by the dictionary's closed flags, both history tables, lifecycle stages set by deals
+    assert _rows(
+        builds["hubspot"],
+        "select count(distinct pipeline_id), count(*) filter (where not is_stage_in_dictionary) "
+        "from intermediate.int_hubspot__deals",
+    ) == [(2, 0)]
+    [(renewed,)] = _rows(
+        builds["hubspot"],
+        "select stage_key from intermediate.int_hubspot__deal_stages where stage_label = 'Renewed'",
+    )
+    assert renewed == "won"
+    [(by_deal_stage, by_property, kept)] = _rows(
+        builds["hubspot"],
+        "select (select count(*) from staging.stg_hubspot__deal_stage_history), "
+        "(select count(*) from staging.stg_hubspot__deal_property_history), "
+        "(select count(*) from intermediate.int_hubspot__deal_stage_changes)",
+    )
+    assert by_deal_stage == by_property == kept > 0
+    [(set_by_deals,)] = _rows(
+        builds["hubspot"],
+        "select count(*) from staging.stg_hubspot__contact_property_history "
+        "where property_value in ('opportunity', 'customer')",
+    )
+    assert set_by_deals > 0
+
+
+def test_same_world_same_marts(builds: dict[str, Path]) -> None:
+    tables, differences = compare(builds["canonical"], builds["hubspot"], "hubspot")
+    assert len(tables) >= 20
+    assert differences == []
+    # the comparison is not vacuous: the funnel has rows, all from HubSpot
+    [(rows, systems, prefixed)] = _rows(
+        builds["hubspot"],
+        "select count(*), list(distinct source_system), "
+        "count(*) filter (where funnel_entity_id like 'hubspot:%') from marts.fct_funnel",
+    )
+    assert rows > LEADS / 2 and systems == ["hubspot"] and prefixed == rows
+
+
+def test_mixed_landing_is_one_funnel(builds: dict[str, Path]) -> None:
+    # canonical rows may name HubSpot as their CRM too (source_system 'hubspot'): the native
+    # ones are told apart by their id prefix
+    canonical = _rows(builds["canonical"], "select * from marts.fct_funnel order by all")
+    mixed = _rows(
+        builds["mixed"],
+        "select * from marts.fct_funnel where funnel_entity_id not like 'hubspot:%' order by all",
+    )
+    assert mixed == canonical
+    # the hand-made dump's three funnel entities (tests/test_hubspot_fixture.py) join them
+    assert _rows(
+        builds["mixed"],
+        "select funnel_entity_id, source_system, furthest_stage_key, is_sales_sourced "
+        "from marts.fct_funnel where funnel_entity_id like 'hubspot:%' order by 1",
+    ) == [
+        ("hubspot:101", "hubspot", "won", False),
+        ("hubspot:102", "hubspot", "won", False),
+        ("hubspot:503", "hubspot", "opportunity", True),
+    ]
