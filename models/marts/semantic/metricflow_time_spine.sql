@@ -1,0 +1,48 @@
+-- The day spine MetricFlow needs (time_spine in the YAML): every day from var
+-- time_spine_start_date to var time_spine_end_date, built from a cross join of digits and
+-- dbt's cross-database dateadd so that it ports to any warehouse.
+with
+
+digits as (
+
+    select 0 as digit union all select 1 union all select 2 union all select 3
+    union all select 4 union all select 5 union all select 6 union all select 7
+    union all select 8 union all select 9
+
+),
+
+day_offsets as (
+
+    select
+        thousands.digit * 1000 + hundreds.digit * 100 + tens.digit * 10 + ones.digit
+            as day_offset
+
+    from digits as thousands
+    cross join digits as hundreds
+    cross join digits as tens
+    cross join digits as ones
+
+),
+
+spine_days as (
+
+    select
+        cast(
+            {{ dbt.dateadd('day', 'day_offset', "cast('" ~ var('time_spine_start_date') ~ "' as date)") }}
+            as date
+        ) as date_day
+
+    from day_offsets
+
+),
+
+final as (
+
+    select date_day
+
+    from spine_days
+    where date_day <= cast('{{ var("time_spine_end_date") }}' as date)
+
+)
+
+select * from final
