@@ -55,9 +55,7 @@ def _month(column: str) -> str:
 
 
 def _funnel_sql(stages: list[str]) -> str:
-    reached = ",\n".join(
-        f"count(reached_{stage}_at) as reached_{stage}" for stage in stages
-    )
+    reached = ",\n".join(f"count(reached_{stage}_at) as reached_{stage}" for stage in stages)
     return f"""
         select {_month("cohort_date")} as month, coalesce(channel, '(none)') as channel,
             coalesce(owner_name, '(none)') as owner, count(*) as entities,

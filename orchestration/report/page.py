@@ -18,27 +18,64 @@ REPORT_JS = Path(__file__).with_name("report.js")
 
 SECTIONS: list[tuple[str, str, str, list[str]]] = [
     # (title, what it shows and which filters apply, filters, chart ids)
-    ("Funnel", "Entities that reached each stage; step and cumulative conversion (cohort view).",
-     "period (cohort month), channel, owner", ["chart-funnel", "chart-conversion"]),
-    ("Cohort conversion by month", "Cumulative conversion from lead to each stage, per cohort month.",
-     "period, channel, owner", ["chart-cohorts"]),
-    ("Drop-off and stalled", "Lost and stalled entities by the furthest stage they reached.",
-     "period (cohort month), channel, owner", ["chart-drop-off"]),
-    ("Time in stage", "Completed spells: mean, median, p90 days; open spells: median age.",
-     "none (the mart has no period, channel or owner)", ["chart-durations"]),
-    ("Win rate, sales cycle, deal size", "Deals closed per month: win rate by count and amount; "
-     "days deal created -> won and average won amount.", "period (close month), channel, owner",
-     ["chart-win-rate", "chart-sales-cycle"]),
-    ("Pipeline coverage", "Quota against open pipeline expected to close in the quota period, "
-     "as of its start; raw and weighted.", "period (quota period), owner",
-     ["chart-coverage"]),
-    ("Attributed revenue by channel", "Won revenue credited to channels, per attribution model.",
-     "period (won month), channel", ["chart-attribution"]),
-    ("Spend, CPL, CAC, ROI by channel", "CAC is marketing-only (no sales cost is loaded); ROI "
-     "uses the attribution model named above.", "period, channel",
-     ["chart-spend", "chart-cpl", "chart-cac", "chart-roi"]),
-    ("MRR movements and churn", "Starting MRR, its movements, ending MRR over the period; "
-     "customer and revenue churn per month.", "period", ["chart-mrr", "chart-churn"]),
+    (
+        "Funnel",
+        "Entities that reached each stage; step and cumulative conversion (cohort view).",
+        "period (cohort month), channel, owner",
+        ["chart-funnel", "chart-conversion"],
+    ),
+    (
+        "Cohort conversion by month",
+        "Cumulative conversion from lead to each stage, per cohort month.",
+        "period, channel, owner",
+        ["chart-cohorts"],
+    ),
+    (
+        "Drop-off and stalled",
+        "Lost and stalled entities by the furthest stage they reached.",
+        "period (cohort month), channel, owner",
+        ["chart-drop-off"],
+    ),
+    (
+        "Time in stage",
+        "Completed spells: mean, median, p90 days; open spells: median age.",
+        "none (the mart has no period, channel or owner)",
+        ["chart-durations"],
+    ),
+    (
+        "Win rate, sales cycle, deal size",
+        "Deals closed per month: win rate by count and amount; "
+        "days deal created -> won and average won amount.",
+        "period (close month), channel, owner",
+        ["chart-win-rate", "chart-sales-cycle"],
+    ),
+    (
+        "Pipeline coverage",
+        "Quota against open pipeline expected to close in the quota period, "
+        "as of its start; raw and weighted.",
+        "period (quota period), owner",
+        ["chart-coverage"],
+    ),
+    (
+        "Attributed revenue by channel",
+        "Won revenue credited to channels, per attribution model.",
+        "period (won month), channel",
+        ["chart-attribution"],
+    ),
+    (
+        "Spend, CPL, CAC, ROI by channel",
+        "CAC is marketing-only (no sales cost is loaded); ROI "
+        "uses the attribution model named above.",
+        "period, channel",
+        ["chart-spend", "chart-cpl", "chart-cac", "chart-roi"],
+    ),
+    (
+        "MRR movements and churn",
+        "Starting MRR, its movements, ending MRR over the period; "
+        "customer and revenue churn per month.",
+        "period",
+        ["chart-mrr", "chart-churn"],
+    ),
 ]
 
 KPIS: list[tuple[str, str]] = [
@@ -52,7 +89,8 @@ KPIS: list[tuple[str, str]] = [
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 24px 40px; color: #1f2933; }
-header { position: sticky; top: 0; background: #fff; padding: 12px 0; border-bottom: 1px solid #ddd; z-index: 10; }
+header { position: sticky; top: 0; background: #fff; padding: 12px 0;
+         border-bottom: 1px solid #ddd; z-index: 10; }
 h1 { font-size: 22px; margin: 4px 0 8px; }
 label { margin-right: 14px; font-size: 14px; }
 .kpis { display: flex; gap: 14px; flex-wrap: wrap; margin: 16px 0; }
@@ -76,7 +114,7 @@ def _script_json(payload: dict[str, Any]) -> str:
 def render_page(payload: dict[str, Any], plotly_js: str) -> str:
     """The whole HTML page."""
     kpis = "".join(
-        f'<div class="kpi"><b id="{kpi_id}">–</b><span>{html.escape(label)}</span></div>'
+        f'<div class="kpi"><b id="{kpi_id}">-</b><span>{html.escape(label)}</span></div>'
         for kpi_id, label in KPIS
     )
     sections = "".join(
