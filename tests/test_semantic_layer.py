@@ -5,7 +5,10 @@ than the semantic model reads (so the re-aggregation, filters and formulas are c
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -45,11 +48,21 @@ def _serving_file(sample_build: SampleBuild) -> Path:
     return sample_build.warehouse.parent.parent / "serving" / "funnel.duckdb"
 
 
+def _key(value: Any) -> str:
+    """A slice key as text: a day as YYYY-MM-DD (mf prints midnight timestamps), null as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    text = str(value)
+    return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", text) else text
+
+
 def _mart(serving_file: Path, sql: str) -> dict[tuple[str, ...], float | None]:
     with duckdb.connect(str(serving_file), read_only=True) as con:
         rows = con.execute(sql).fetchall()
     return {
-        tuple(str(value)[:10] for value in row[:-1]): None if row[-1] is None else float(row[-1])
+        tuple(_key(value) for value in row[:-1]): None if row[-1] is None else float(row[-1])
         for row in rows
     }
 
@@ -59,7 +72,7 @@ def _mf(
 ) -> dict[tuple[str, ...], float | None]:
     found: dict[tuple[str, ...], float | None] = {}
     for row in query(serving_file, [metric], group_by):
-        key = tuple(row[column][:10] for column in group_by)
+        key = tuple(_key(row[column]) for column in group_by)
         found[key] = float(row[metric]) if row[metric] not in ("", None) else None
     return found
 
