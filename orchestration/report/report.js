@@ -127,7 +127,7 @@
       });
     });
     plot("chart-cohorts", [{
-      type: "heatmap", x: cohortMonths, y: stages.slice(1), z: z, colorscale: "Blues",
+      type: "heatmap", x: cohortMonths, y: stages.slice(1), z: z, colorscale: "Blues", reversescale: true,
       hovertemplate: "cohort %{x}<br>to %{y}: %{z:.1%}<extra></extra>", zmin: 0
     }], { yaxis: { autorange: "reversed" } });
   }
