@@ -170,3 +170,28 @@ def test_net_new_mrr_and_churn_equal_the_movements_mart(sample_build: SampleBuil
         serving_file, "select mrr_month, customer_churn_rate from marts.mrr_movements_by_month"
     )
     _assert_equal(_mf(serving_file, "customer_churn_rate", ["metric_time__month"]), churn)
+
+
+def test_the_time_spine_covers_every_time_dimension(sample_build: SampleBuild):
+    serving_file = _serving_file(sample_build)
+    manifest = json.loads(SEMANTIC_MANIFEST.read_text())
+    with duckdb.connect(str(serving_file), read_only=True) as con:
+        spine = con.execute(
+            "select min(date_day), max(date_day) from marts.metricflow_time_spine"
+        ).fetchone()
+        assert spine is not None
+        checked = 0
+        for model in manifest["semantic_models"]:
+            relation = f"marts.{model['node_relation']['alias']}"
+            for dimension in model["dimensions"]:
+                if dimension["type"] != "time":
+                    continue
+                expression = dimension.get("expr") or dimension["name"]
+                low, high = con.execute(
+                    f"select cast(min({expression}) as date), cast(max({expression}) as date) "
+                    f"from {relation}"
+                ).fetchone() or (None, None)
+                assert low is not None, f"{relation}.{expression} is empty"
+                assert spine[0] <= low and high <= spine[1], (relation, expression, low, high)
+                checked += 1
+    assert checked >= 10
