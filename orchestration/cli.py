@@ -93,6 +93,8 @@ def build_and_report(
         return 3
     print_counts(warehouse)
     print(f"serving file: {serving / 'funnel.duckdb'}")
+    if ok and (serving / "report" / "index.html").exists():
+        print(f"report: {serving / 'report' / 'index.html'} (`funnel report --serve 8000`)")
     print(f"{what} succeeded" if ok else f"{what} FAILED (see above)")
     return 0 if ok else 1
 
@@ -166,7 +168,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from orchestration.semantic.docs_site import generate_docs, serve_docs
+    from orchestration.semantic.docs_site import generate_docs, serve_folder
 
     duckdb_file = Path(args.file).resolve() if args.file else settings.warehouse_path()
     if not duckdb_file.exists():
@@ -178,7 +180,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     _progress(f"serving it on http://127.0.0.1:{args.port} (Ctrl-C stops)")
-    return serve_docs(duckdb_file, args.port)
+    return serve_folder(folder, args.port)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -192,18 +194,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = build_report(serving)
     print(f"report: {report.path}")
     if args.serve:
-        import functools
-        import http.server
+        from orchestration.semantic.docs_site import serve_folder
 
-        handler = functools.partial(
-            http.server.SimpleHTTPRequestHandler, directory=str(report.path.parent)
-        )
-        with http.server.ThreadingHTTPServer(("127.0.0.1", args.serve), handler) as server:
-            _progress(f"serving it on http://127.0.0.1:{args.serve}/ (Ctrl-C stops)")
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                return 0
+        _progress(f"serving it on http://127.0.0.1:{args.serve}/ (Ctrl-C stops)")
+        return serve_folder(report.path.parent, args.serve)
     return 0
 
 

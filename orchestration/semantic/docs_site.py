@@ -2,11 +2,13 @@
 
 ``dbt docs generate`` writes its artifacts to ``target/docs/`` (not ``target/``, whose
 manifest the nightly build reads) through the read-only ``metrics`` target of profiles.yml, so
-it never takes the build's write lock; ``dbt docs serve`` then serves them on localhost.
+it never takes the build's write lock; the folder is then served on localhost, as ``dbt docs
+serve`` would (index.html reads manifest.json and catalog.json beside it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from pathlib import Path
 
@@ -28,23 +30,14 @@ def generate_docs(duckdb_file: Path) -> Path:
     return DOCS_TARGET
 
 
-def serve_docs(duckdb_file: Path, port: int) -> int:
-    """Serve the generated site on http://127.0.0.1:<port> until interrupted."""
-    completed = subprocess.run(
-        [
-            dbt_executable(),
-            "docs",
-            "serve",
-            "--target-path",
-            str(DOCS_TARGET),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-browser",
-        ],
-        cwd=PROJECT_DIR,
-        env=mf_environment(duckdb_file),
-        check=False,
-    )
-    return completed.returncode
+def serve_folder(folder: Path, port: int) -> int:
+    """Serve ``folder`` on http://127.0.0.1:<port> until interrupted (what ``dbt docs serve``
+    does, in this process, so stopping it leaves no server behind)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    with server, contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
