@@ -153,8 +153,9 @@
       { type: "bar", x: labels, y: list.map(function (r) { return r.completed_median_days; }), name: "median days" },
       { type: "bar", x: labels, y: list.map(function (r) { return r.completed_p90_days; }), name: "p90 days" },
       { type: "scatter", mode: "markers", x: labels, y: list.map(function (r) { return r.open_median_age_days; }),
-        name: "open spells: median age", marker: { symbol: "diamond", size: 10 } }
-    ], { barmode: "group", yaxis: { title: "days" } });
+        name: "open spells: median age (right axis)", yaxis: "y2", marker: { symbol: "diamond", size: 10 } }
+    ], { barmode: "group", yaxis: { title: "days (completed)" },
+      yaxis2: { title: "days (open)", overlaying: "y", side: "right", rangemode: "tozero" } });
   }
 
   function renderSales(f) {
