@@ -177,7 +177,8 @@ def summarize_dbt(results: dict[str, Any]) -> dict[str, Any]:
         ),
         key=lambda t: -t["seconds"],
     )[:10]
-    failed = [n["id"] for n in nodes if n["status"] not in ("success", "pass")]
+    # an exposure (issue 16) is a node of `dbt build` with nothing to run: status no-op
+    failed = [n["id"] for n in nodes if n["status"] not in ("success", "pass", "no-op")]
     return {
         "dbt_elapsed_seconds": round(results["elapsed_time"], 3),
         "dbt_started_epoch": parse_utc(results["metadata"]["invocation_started_at"]),

@@ -4,6 +4,9 @@ funnel generate --leads 5000 --seed 7 --output data/landing
 funnel build [--landing DIR] [--warehouse FILE]
 funnel demo
 funnel retract <file path or sha256>
+funnel metrics query --metrics win_rate --group-by metric_time__quarter   (any mf command)
+funnel docs [--port 8080]
+funnel report [--serve 8000]
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ def build_and_report(
         return 3
     print_counts(warehouse)
     print(f"serving file: {serving / 'funnel.duckdb'}")
+    if ok and (serving / "report" / "index.html").exists():
+        print(f"report: {serving / 'report' / 'index.html'} (`funnel report --serve 8000`)")
     print(f"{what} succeeded" if ok else f"{what} FAILED (see above)")
     return 0 if ok else 1
 
@@ -171,6 +176,57 @@ def cmd_retract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _metrics_file(args: argparse.Namespace) -> Path:
+    """The DuckDB file mf and dbt docs read: --file, else the serving file (issue 16)."""
+    return Path(args.file).resolve() if args.file else settings.serving_dir() / "funnel.duckdb"
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from orchestration.semantic.metricflow import MetricFlowError, run_mf
+
+    mf_args = [argument for argument in args.mf_args if argument != "--"]
+    try:
+        run_mf(mf_args or ["--help"], _metrics_file(args))
+    except MetricFlowError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from orchestration.semantic.docs_site import generate_docs, serve_folder
+
+    duckdb_file = Path(args.file).resolve() if args.file else settings.warehouse_path()
+    if not duckdb_file.exists():
+        print(f"error: {duckdb_file} does not exist: run `funnel demo` first", file=sys.stderr)
+        return 2
+    _progress(f"generating dbt's docs site from the project and {duckdb_file} ...")
+    folder = generate_docs(duckdb_file)
+    _progress(f"docs site in {folder}")
+    if args.no_serve:
+        return 0
+    _progress(f"serving it on http://127.0.0.1:{args.port} (Ctrl-C stops)")
+    return serve_folder(folder, args.port)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from orchestration.report.build import build_report
+
+    _setup_progress_output()
+    serving = Path(args.serving).resolve() if args.serving else settings.serving_dir()
+    if not (serving / "funnel.duckdb").exists():
+        print(f"error: no serving file in {serving}: run `funnel demo` first", file=sys.stderr)
+        return 2
+    report = build_report(serving)
+    print(f"report: {report.path}")
+    if args.serve:
+        from orchestration.semantic.docs_site import serve_folder
+
+        _progress(f"serving it on http://127.0.0.1:{args.serve}/ (Ctrl-C stops)")
+        return serve_folder(report.path.parent, args.serve)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="funnel", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,6 +275,27 @@ def build_parser() -> argparse.ArgumentParser:
     retract.add_argument("--landing", help="landing folder (default: FUNNEL_LANDING_DIR)")
     retract.add_argument("--warehouse", help="DuckDB file (default: FUNNEL_WAREHOUSE)")
     retract.set_defaults(func=cmd_retract)
+
+    metrics = sub.add_parser(
+        "metrics",
+        help="the semantic layer: run MetricFlow (mf) offline against the serving file",
+        description="Runs `mf ARGS` (query, list metrics, list dimensions, validate-configs, ...) "
+        "read-only against the serving file, or --file.",
+    )
+    metrics.add_argument("--file", help="DuckDB file to query (default: the serving file)")
+    metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments for mf")
+    metrics.set_defaults(func=cmd_metrics)
+
+    docs = sub.add_parser("docs", help="generate dbt's docs site and serve it on localhost")
+    docs.add_argument("--file", help="DuckDB file for the catalog (default: FUNNEL_WAREHOUSE)")
+    docs.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    docs.add_argument("--no-serve", action="store_true", help="generate only")
+    docs.set_defaults(func=cmd_docs)
+
+    report = sub.add_parser("report", help="(re)build the HTML report from the serving file")
+    report.add_argument("--serving", help="serving folder (default: FUNNEL_SERVING_DIR)")
+    report.add_argument("--serve", type=int, metavar="PORT", help="then serve it on this port")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -86,6 +86,8 @@ def test_benchmark_at_the_s_scale_reports_every_figure(tmp_path: Path) -> None:
             [f"raw/{e.source}/{e.table_name}" for e in LANDED_ENTITIES] + ["raw/landing_files"]
         )
         assert build["dbt_step_seconds"] > 0 and build["publish_seconds"] > 0
+        # issue 16: the HTML report's step is measured apart from publishing
+        assert build["report_seconds"] > 0 and build["report_share_of_build"] > 0
     # the night added rows on top of the full build, in the same warehouse
     assert scale["night"]["raw_rows_loaded"] > scale["full"]["raw_rows_loaded"]
     floor = scale["floor"]

@@ -1,0 +1,1 @@
+"""The semantic layer (MetricFlow) from Python: ``funnel metrics`` and the tests."""

@@ -1,0 +1,43 @@
+"""``funnel docs``: dbt's docs site (lineage, every description, the metrics, the exposures).
+
+``dbt docs generate`` writes its artifacts to ``target/docs/`` (not ``target/``, whose
+manifest the nightly build reads) through the read-only ``metrics`` target of profiles.yml, so
+it never takes the build's write lock; the folder is then served on localhost, as ``dbt docs
+serve`` would (index.html reads manifest.json and catalog.json beside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from pathlib import Path
+
+from orchestration.dbt_project import dbt_executable
+from orchestration.semantic.metricflow import mf_environment
+from orchestration.settings import PROJECT_DIR
+
+DOCS_TARGET = PROJECT_DIR / "target" / "docs"
+
+
+def generate_docs(duckdb_file: Path) -> Path:
+    """Generate the site from the project and the catalog of ``duckdb_file``; its folder."""
+    subprocess.run(
+        [dbt_executable(), "docs", "generate", "--target-path", str(DOCS_TARGET), "--quiet"],
+        cwd=PROJECT_DIR,
+        env=mf_environment(duckdb_file),
+        check=True,
+    )
+    return DOCS_TARGET
+
+
+def serve_folder(folder: Path, port: int) -> int:
+    """Serve ``folder`` on http://127.0.0.1:<port> until interrupted (what ``dbt docs serve``
+    does, in this process, so stopping it leaves no server behind)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    with server, contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
