@@ -34,13 +34,23 @@ int_salesforce__deal_stages as (
 
 collect_history as (
 
-    select deal_id, stage_label, changed_at, source_file, source_line
+    select
+        deal_id,
+        stage_label,
+        changed_at,
+        source_file,
+        source_line
     from stg_salesforce__opportunity_history
     where not is_deleted and stage_label is not null
 
     union all
 
-    select deal_id, new_value as stage_label, changed_at, source_file, source_line
+    select
+        deal_id,
+        new_value as stage_label,
+        changed_at,
+        source_file,
+        source_line
     from stg_salesforce__opportunity_field_history
     where is_stage_change and not is_deleted and new_value is not null
 
@@ -85,7 +95,9 @@ enter_without_history as (
 
     from stg_salesforce__opportunities
     where stage_label is not null
-        and deal_id not in (select deal_id from collect_history)
+        and deal_id not in (
+            select history_deals.deal_id from collect_history as history_deals
+        )
 
 ),
 
@@ -107,7 +119,8 @@ keep_one_per_change as (
             stg_salesforce__opportunities.deal_id is not null as is_deal_landed,
             coalesce(stg_salesforce__opportunities.is_deleted, false) as is_deal_deleted,
             row_number() over (
-                partition by collect_changes.deal_id, collect_changes.changed_at,
+                partition by
+                    collect_changes.deal_id, collect_changes.changed_at,
                     collect_changes.stage_label
                 order by collect_changes.source_file, collect_changes.source_line
             ) as change_rank

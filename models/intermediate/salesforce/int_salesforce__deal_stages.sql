@@ -54,9 +54,11 @@ list_labels as (
 
     select stage_label from stg_salesforce__opportunity_stages
     union
-    select stage_label from stg_salesforce__opportunity_versions where stage_label is not null
+    select stage_label from stg_salesforce__opportunity_versions
+    where stage_label is not null
     union
-    select stage_label from stg_salesforce__opportunity_history where stage_label is not null
+    select stage_label from stg_salesforce__opportunity_history
+    where stage_label is not null
     union
     select new_value from stg_salesforce__opportunity_field_history
     where is_stage_change and new_value is not null
@@ -84,10 +86,10 @@ rank_dictionary_matches as (
     from list_labels
     left join stg_salesforce__opportunity_stages
         on {{ normalize_label('list_labels.stage_label') }}
-            in (
-                {{ normalize_label('stg_salesforce__opportunity_stages.stage_label') }},
-                {{ normalize_label('stg_salesforce__opportunity_stages.api_name') }}
-            )
+        in (
+            {{ normalize_label('stg_salesforce__opportunity_stages.stage_label') }},
+            {{ normalize_label('stg_salesforce__opportunity_stages.api_name') }}
+        )
 
 ),
 

@@ -34,16 +34,15 @@ bound_periods as (
 
 list_days as (
 
-    select
-        cast(day_value as date) as rate_date
+    select cast(day_value as date) as rate_date
     from (
         select unnest(generate_series(
-            (select min(start_date) from bound_periods),
-            (select max(end_date) from bound_periods),
+            (select min(start_date) as first_day from bound_periods),
+            (select max(end_date) as last_day from bound_periods),
             interval 1 day
         )) as day_value
     ) as days
-    where (select count(*) from bound_periods) > 0
+    where (select count(*) as period_count from bound_periods) > 0
 
 ),
 
@@ -67,14 +66,17 @@ expand_days as (
 
     from list_days
     where not exists (
-        select 1 from bound_periods where bound_periods.currency = '{{ corporate }}'
-    )
+            select 1 as is_covered from bound_periods
+            where bound_periods.currency = '{{ corporate }}'
+        )
 
 ),
 
 find_reporting_rates as (
 
-    select rate_date, conversion_rate as reporting_rate
+    select
+        rate_date,
+        conversion_rate as reporting_rate
     from expand_days
     where currency = '{{ reporting }}'
 
