@@ -5,7 +5,8 @@ Amounts are integers in the currency's minor unit (cents; yen for JPY, a zero-de
 currency; see seeds/currency_minor_units.csv). Timestamps are Unix seconds (ISO-8601 also
 loads). ``metadata`` is the customer's metadata object, kept as JSON text. An id reference
 loads under the loader's name (``customer_id``) or the API's (``customer``): both are declared
-and staging takes whichever is filled. Only the fields the models read are declared; any other
+and staging takes whichever is filled; a line's ``price`` and a price's ``recurring`` may also
+be the API's nested objects (JSON text). Only the fields the models read are declared; any other
 field is kept in raw as an extra text column.
 
 Sources of the field lists: Stripe's API reference and ``fivetran/dbt_stripe_source``
@@ -121,6 +122,8 @@ ENTITIES: tuple[Entity, ...] = (
             c("unit_amount", "integer"),
             c("recurring_interval"),
             c("recurring_interval_count", "integer"),
+            # the API's nested {"interval": ..., "interval_count": ...}, kept as JSON text
+            c("recurring"),
             c("type"),
         ),
         description="Stripe prices: the recurring interval (day, week, month, year) and count.",

@@ -15,7 +15,7 @@ conform as (
     select
 
         ----------  ids
-        'stripe:' || customer_id as customer_id,
+        {{ native_key('customer_id', 'stripe') }} as customer_id,
         crm_account_id,
 
         ---------- text

@@ -172,9 +172,9 @@ conform as (
     select
 
         ----------  ids
-        'stripe:' || row_id as invoice_id,
-        'stripe:' || customer_id as customer_id,
-        'stripe:' || subscription_id as subscription_id,
+        {{ native_key('row_id', 'stripe') }} as invoice_id,
+        {{ native_key('customer_id', 'stripe') }} as customer_id,
+        {{ native_key('subscription_id', 'stripe') }} as subscription_id,
 
         ---------- text
         invoice_status,

@@ -50,7 +50,7 @@ renamed as (
         {{ line_id }} as line_item_id,
         {{ normalize_text('coalesce(invoice_id, invoice)', lowercase=false) }} as invoice_id,
         {{ normalize_text('coalesce(subscription_id, subscription)', lowercase=false) }} as subscription_id,
-        {{ normalize_text('coalesce(price_id, price)', lowercase=false) }} as price_id,
+        {{ normalize_text('coalesce(price_id, ' ~ json_text('price', "'id'") ~ ', price)', lowercase=false) }} as price_id,
 
         ---------- text
         {{ normalize_text('type') }} as line_type,

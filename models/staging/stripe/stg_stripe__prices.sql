@@ -1,3 +1,6 @@
+{%- set interval = normalize_text('coalesce(recurring_interval, ' ~ json_text('recurring', "'interval'") ~ ')') -%}
+{%- set interval_count = 'coalesce(recurring_interval_count, cast(' ~ json_text('recurring', "'interval_count'") ~ ' as ' ~ dbt.type_bigint() ~ '), 1)' -%}
+
 with
 
 source_columns as (
@@ -5,7 +8,7 @@ source_columns as (
     {{ native_source(source('stripe', 'price'), [
         ['id', 'text'], ['product_id', 'text'], ['product', 'text'], ['currency', 'text'],
         ['unit_amount', 'integer'], ['recurring_interval', 'text'],
-        ['recurring_interval_count', 'integer'], ['type', 'text'],
+        ['recurring_interval_count', 'integer'], ['type', 'text'], ['recurring', 'text'],
     ]) }}
 
 ),
@@ -29,23 +32,22 @@ renamed as (
 
         ---------- text
         upper({{ normalize_text('currency', lowercase=false) }}) as currency,
-        {{ normalize_text('recurring_interval') }} as recurring_interval,
+        {{ interval }} as recurring_interval,
 
         ---------- numerics
         unit_amount as unit_amount_minor,
-        coalesce(recurring_interval_count, 1) as recurring_interval_count,
+        {{ interval_count }} as recurring_interval_count,
         {#- the price's billing period in months: ChartMogul's normalisation of a plan to a
             month (a year is 12 months, a quarter an interval of 3 months); null for an interval
             MRR cannot be expressed in whole months (day, week, or an unknown value) -#}
-        case {{ normalize_text('recurring_interval') }}
+        case {{ interval }}
             when 'month' then 1
             when 'year' then 12
-        end * coalesce(recurring_interval_count, 1) as interval_month_count,
+        end * {{ interval_count }} as interval_month_count,
 
         ---------- booleans
-        {{ normalize_text('recurring_interval') }} is not null
-        and {{ normalize_text('recurring_interval') }} not in ('day', 'week', 'month', 'year')
-            as has_unknown_interval
+        {{ interval }} is not null
+        and {{ interval }} not in ('day', 'week', 'month', 'year') as has_unknown_interval
 
     from source
 

@@ -9,9 +9,9 @@ Rewrites the canonical files the generator wrote (same world, same windows):
   seconds, ``status_transitions_*``); a ``refunded`` version -> the invoice as paid plus a
   ``refund`` of its whole amount at the version's time;
 - each invoice's first version also writes its one ``invoice_line_item`` (a subscription line
-  over the service period, ``period_end`` exclusive) and, once per subscription, its
-  ``subscription``; the ``price`` objects (monthly and yearly per currency) go to the first
-  window.
+  over the service period, ``period_end`` exclusive, ``price`` as the API's nested object) and,
+  once per subscription, its ``subscription``; the ``price`` objects (monthly and yearly per
+  currency, ``recurring`` nested as in the API) go to the first window.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def write(canonical: Path, output: Path) -> None:
         for interval in ("month", "year"):
             files.add("price", first_tag, {
                 "id": f"price_{interval}_{cur}", "product": "prod_funnel", "currency": cur,
-                "unit_amount": None, "recurring_interval": interval,
-                "recurring_interval_count": 1, "type": "recurring",
+                "unit_amount": None, "recurring": {"interval": interval, "interval_count": 1},
+                "type": "recurring",
             })  # fmt: skip
     for tag, rows in customers:
         for r in rows:
@@ -133,7 +133,8 @@ def write(canonical: Path, output: Path) -> None:
             files.add("invoice_line_item", tag, {
                 "id": f"il_{invoice_id}", "invoice": invoice_id,
                 "subscription": r["subscription_id"] or None,
-                "price": f"price_{interval}_{cur}", "type": "subscription", "proration": False,
+                "price": {"id": f"price_{interval}_{cur}", "object": "price"},
+                "type": "subscription", "proration": False,
                 "amount": amount, "currency": cur, "quantity": 1,
                 "period_start": _epoch(r["period_start"]), "period_end": _epoch(end.isoformat()),
             })  # fmt: skip
