@@ -59,3 +59,53 @@ def dataset(cache_dir: Path, name: str, leads: int, seed: int) -> dict[str, Any]
     partial.rename(folder)
     say(f"  dataset {folder.name}: {seconds:.1f} s, {meta['landed_bytes'] / 1e6:.0f} MB")
     return {**meta, "path": str(folder / "landing"), "cached": False}
+
+
+def landed_rows(folder: Path) -> int:
+    """Data rows of every CSV under ``folder`` (records as csv reads them, headers left out)."""
+    import csv
+
+    rows = 0
+    for path in sorted(folder.rglob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows += max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    return rows
+
+
+def shaped_dataset(
+    cache_dir: Path, name: str, leads: int, seed: int, shape: str, canonical: dict[str, Any]
+) -> dict[str, Any]:
+    """The cached landing folder of a scale in a native shape (``funnel generate --format
+    <shape>``): the canonical dataset of the same scale and seed (``canonical``, from
+    ``dataset``) converted by the same writers, so both shapes hold the same world."""
+    from orchestration.sample_data.formats import convert
+
+    folder = cache_dir / f"{name}-seed{seed}-{shape}"
+    meta_file = folder / "meta.json"
+    wanted = {"leads": leads, "seed": seed, **HISTORY, "shape": shape}
+    if meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        if meta.get("parameters") == wanted and (folder / "landing").is_dir():
+            say(f"  dataset {folder.name}: cached ({meta['landed_bytes'] / 1e6:.0f} MB)")
+            return {**meta, "path": str(folder / "landing"), "cached": True}
+        say(f"  dataset {folder.name}: cached with other parameters, converting again")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial = cache_dir / f".{name}-seed{seed}-{shape}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    say(f"  dataset {folder.name}: converting the canonical files ...")
+    started = time.perf_counter()
+    convert(Path(canonical["path"]), partial / "landing", [shape])
+    seconds = time.perf_counter() - started
+    meta = {
+        "parameters": wanted,
+        # the world is generated once (canonical) and converted: both times are reported
+        "generation_seconds": canonical["generation_seconds"],
+        "conversion_seconds": round(seconds, 3),
+        "landed_files": sum(1 for p in (partial / "landing").rglob("*") if p.is_file()),
+        "landed_rows": landed_rows(partial / "landing"),
+        "landed_bytes": folder_bytes(partial / "landing"),
+    }
+    (partial / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    partial.rename(folder)
+    say(f"  dataset {folder.name}: {seconds:.1f} s, {meta['landed_bytes'] / 1e6:.0f} MB")
+    return {**meta, "path": str(folder / "landing"), "cached": False}

@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py --scales S,M,L        # BENCHMARKS.md's run (L takes minutes)
     .venv/bin/python bench/run.py --scales S            # a quick look
     .venv/bin/python bench/run.py --scales XS=500       # any NAME=LEADS works too
+    .venv/bin/python bench/run.py --shapes canonical    # without the Salesforce shape
 
 For each scale, in one invocation:
 
@@ -16,7 +17,13 @@ For each scale, in one invocation:
 3. **one more night**: ``generate_next_night`` adds one day of deltas to that landing copy,
    then the same command builds again on the same warehouse;
 4. **floor**: ``bench/floor.py`` in its own process: DuckDB alone reads every landed file once
-   and writes a per-lead funnel fact.
+   and writes a per-lead funnel fact;
+5. **native shapes** (``--shapes``, default ``canonical,salesforce``): the same world converted
+   to Salesforce Data Export files (``funnel generate --format salesforce``, cached in
+   ``bench/.cache/<scale>-seed<seed>-salesforce/``) gets a full build the same way, reported
+   beside the canonical one with the ratio of the two (issue 13's aim: within 1.2x). No night
+   (the generator's next night writes canonical files only) and no floor (it reads canonical
+   files) in a native shape.
 
 ``bench/measure.py`` measures each process tree, ``bench/artifacts.py`` reads what a build
 left behind (the Dagster run through the instance's API, dbt's ``run_results.json``) and
@@ -43,12 +50,14 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from bench import artifacts, report  # noqa: E402
-from bench.datasets import dataset  # noqa: E402
+from bench.datasets import dataset, shaped_dataset  # noqa: E402
 from bench.measure import duckdb_config, gib, machine, run_measured, say  # noqa: E402
 
 SCALES: dict[str, int] = {"XS": 500, "S": 10_000, "M": 100_000, "L": 1_000_000}
 DEFAULT_SEED = 42
-RESULT_VERSION = 1
+RESULT_VERSION = 2  # 2: the native shapes under "shapes"
+#: the landing shapes the benchmark can build; "canonical" is the landing contract
+SHAPES = ("canonical", "salesforce")
 
 
 def parse_scales(text: str) -> list[tuple[str, int]]:
@@ -68,6 +77,15 @@ def parse_scales(text: str) -> list[tuple[str, int]]:
     if not scales:
         raise SystemExit("no scale given")
     return scales
+
+
+def parse_shapes(text: str) -> list[str]:
+    shapes = [s.strip().lower() for s in text.split(",") if s.strip()]
+    unknown = [s for s in shapes if s not in SHAPES]
+    if unknown or not shapes:
+        given = ", ".join(unknown) or repr(text)
+        raise SystemExit(f"unknown shape {given}: use {', '.join(SHAPES)}")
+    return [s for s in SHAPES if s in shapes]
 
 
 # -- one build -------------------------------------------------------------------------------
@@ -166,18 +184,7 @@ def floor(landing: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def bench_scale(
-    name: str, leads: int, seed: int, cache_dir: Path, work_root: Path, keep: bool
-) -> dict[str, Any]:
-    say(f"scale {name}: {leads:,} leads")
-    data = dataset(cache_dir, name, leads, seed)
-    work = work_root / f"{name}-seed{seed}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    landing = work / "landing"
-    shutil.copytree(data["path"], landing)  # the night adds files: keep the cache pristine
-    dagster_home = work / "dagster_home"
-    dagster_home.mkdir()
+def build_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -187,8 +194,36 @@ def bench_scale(
             "PYTHONUNBUFFERED": "1",
         }
     )
-    for variable in ("FUNNEL_LANDING_DIR", "FUNNEL_WAREHOUSE", "FUNNEL_SERVING_DIR"):
+    # the CLI sets FUNNEL_TOUCHPOINTS_LEAD_SYSTEM itself from what is landed
+    for variable in (
+        "FUNNEL_LANDING_DIR",
+        "FUNNEL_WAREHOUSE",
+        "FUNNEL_SERVING_DIR",
+        "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM",
+    ):
         env.pop(variable, None)
+    return env
+
+
+def fresh_work(work: Path, data: dict[str, Any]) -> tuple[Path, Path]:
+    """An empty work folder with a copy of the dataset's landing folder and a DAGSTER_HOME."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    landing = work / "landing"
+    shutil.copytree(data["path"], landing)  # the night adds files: keep the cache pristine
+    dagster_home = work / "dagster_home"
+    dagster_home.mkdir()
+    return landing, dagster_home
+
+
+def bench_scale(
+    name: str, leads: int, seed: int, cache_dir: Path, work_root: Path, keep: bool
+) -> dict[str, Any]:
+    say(f"scale {name}: {leads:,} leads")
+    data = dataset(cache_dir, name, leads, seed)
+    work = work_root / f"{name}-seed{seed}"
+    landing, dagster_home = fresh_work(work, data)
+    env = build_env()
     result: dict[str, Any] = {
         "leads": leads,
         "seed": seed,
@@ -214,10 +249,38 @@ def bench_scale(
     return result
 
 
+def bench_shape(
+    shape: str, name: str, leads: int, seed: int, cache_dir: Path, work_root: Path, keep: bool
+) -> dict[str, Any]:
+    """The full build of a scale's world landed in a native shape (no night, no floor)."""
+    say(f"scale {name}, {shape} shape: {leads:,} leads")
+    canonical = dataset(cache_dir, name, leads, seed)
+    data = shaped_dataset(cache_dir, name, leads, seed, shape, canonical)
+    work = work_root / f"{name}-seed{seed}-{shape}"
+    landing, dagster_home = fresh_work(work, data)
+    result: dict[str, Any] = {
+        "leads": leads,
+        "seed": seed,
+        "shape": shape,
+        "dataset": {k: v for k, v in data.items() if k != "path"},
+        "full": build("full", landing, work, dagster_home, build_env()),
+    }
+    if not keep:
+        for leftover in ("warehouse", "serving", "landing"):
+            shutil.rmtree(work / leftover, ignore_errors=True)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--scales", default="S", help="comma-separated: XS, S, M, L or NAME=LEADS (default: S)"
+    )
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help=f"comma-separated landing shapes built at each scale: {', '.join(SHAPES)} "
+        "(default: both)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--cache-dir", type=Path, default=BENCH_DIR / ".cache")
@@ -242,18 +305,30 @@ def main(argv: list[str] | None = None) -> int:
         print(report.markdown(json.loads(args.markdown.read_text())))
         return 0
     scales = parse_scales(args.scales)
+    shapes = parse_shapes(args.shapes)
     cache_dir = args.cache_dir.resolve()
     work_root = (args.work_dir or cache_dir / "work").resolve()
     cache_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
-    say(f"scales {', '.join(f'{n}={v:,}' for n, v in scales)}; cache {cache_dir}")
+    say(
+        f"scales {', '.join(f'{n}={v:,}' for n, v in scales)}; shapes {', '.join(shapes)}; "
+        f"cache {cache_dir}"
+    )
     if args.prepare:
         for name, leads in scales:
-            dataset(cache_dir, name, leads, args.seed)
+            canonical = dataset(cache_dir, name, leads, args.seed)
+            for shape in (s for s in shapes if s != "canonical"):
+                shaped_dataset(cache_dir, name, leads, args.seed, shape, canonical)
         return 0
     results: dict[str, dict[str, Any]] = {}
+    native: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in shapes if s != "canonical"}
     for name, leads in scales:
-        results[name] = bench_scale(name, leads, args.seed, cache_dir, work_root, args.keep)
+        if "canonical" in shapes:
+            results[name] = bench_scale(name, leads, args.seed, cache_dir, work_root, args.keep)
+        for shape, by_scale in native.items():
+            by_scale[name] = bench_shape(
+                shape, name, leads, args.seed, cache_dir, work_root, args.keep
+            )
     figures = {
         "version": RESULT_VERSION,
         "started_at": started.isoformat(timespec="seconds"),
@@ -263,13 +338,15 @@ def main(argv: list[str] | None = None) -> int:
         "duckdb_settings": duckdb_config(),
         "targets": report.TARGETS,
         "scales": results,
-        "evaluation": report.evaluate(results),
+        "shapes": native,
+        "evaluation": report.evaluate(results, native),
         "methods": report.METHODS,
     }
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(figures, indent=2) + "\n")
     print(report.summary(figures, args.results))
     phases = [r.get(p, {}) for r in results.values() for p in ("full", "night")]
+    phases += [r["full"] for by_scale in native.values() for r in by_scale.values()]
     return 0 if all(p.get("succeeded") for p in phases) else 1
 
 
