@@ -5,8 +5,11 @@ your CRM") and with the `salesforce:` id prefix stripped. Then a mixed landing: 
 world and a hand-made Salesforce org in one folder give one funnel whose rows keep their
 source_system.
 
-400 leads: the world then has stage skips, regressions, reopens and four currencies (asserted
-below). Three dbt builds: this module adds about four minutes to the suite on two cores.
+400 leads, seed 16 (as the HubSpot oracle): at that scale seed 42 has no deleted deal, seed 16
+has one besides stage skips, regressions, reopens, sales-sourced deals, upsells (a second deal
+on a won account) and four currencies, so every edge of the generator is asserted present
+(below) and compared.
+Three dbt builds: this module adds about four minutes to the suite on two cores.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from tests.dbt_cli import run_dbt
 from tests.native_equivalence import compare
 from tests.salesforce_fixture import write_data_export
 
-LEADS, SEED = 400, 42
+LEADS, SEED = 400, 16
 AS_OF = "2025-12-31"
 
 
@@ -77,15 +80,33 @@ def _rows(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
-    [(skips, regressions, reopens)] = _rows(
+    [(skips, regressions, reopens, sales_sourced)] = _rows(
         builds["canonical"],
-        "select sum(skip_count), sum(regression_count), sum(reopen_count) from marts.fct_funnel",
+        "select sum(skip_count), sum(regression_count), sum(reopen_count), "
+        "count(*) filter (where is_sales_sourced) from marts.fct_funnel",
     )
-    assert skips > 0 and regressions > 0 and reopens > 0
-    [(currencies,)] = _rows(
-        builds["canonical"], "select count(distinct currency) from staging.stg_crm__deals"
+    assert skips > 0 and regressions > 0 and reopens > 0 and sales_sourced > 0
+    [(currencies, deleted)] = _rows(
+        builds["canonical"],
+        "select count(distinct currency), count(*) filter (where is_deleted) "
+        "from staging.stg_crm__deals",
     )
-    assert currencies > 1
+    assert currencies > 1 and deleted > 0
+    # several deals per customer: the generator's upsell, a second deal on a won account
+    # (it links no lead to an upsell, so no lead has two deals in any generated world)
+    [(upsold_accounts,)] = _rows(
+        builds["canonical"],
+        "select count(*) from (select account_id from staging.stg_crm__deals "
+        "group by account_id having count(*) filter (where deal_name like '% - Seat expansion') "
+        "> 0 and count(*) > 1)",
+    )
+    assert upsold_accounts > 0
+    # the deleted deal reaches the Salesforce side as an IsDeleted Opportunity, flagged there
+    [(deleted_opportunities,)] = _rows(
+        builds["salesforce"],
+        "select count(*) from staging.stg_salesforce__opportunities where is_deleted",
+    )
+    assert deleted_opportunities == deleted
     # nothing of the world stays in canonical CRM files in the Salesforce shape
     assert not (builds["salesforce_landing"] / "crm").exists()
     assert _rows(builds["salesforce"], "select count(*) from staging.stg_crm__leads") == [(0,)]
