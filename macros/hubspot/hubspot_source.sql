@@ -4,11 +4,13 @@
     Airbyte schema named by var('hubspot_schema') keeps it); a column none of them has is null.
     A loader's table has no lineage columns: _loaded_at falls back to _fivetran_synced (or
     _airbyte_extracted_at), is_deleted to _fivetran_deleted. columns: [name, type] pairs, type
-    one of text, timestamp, date, decimal, integer, boolean. -#}
+    one of text, timestamp, date, decimal, integer, boolean. A table that does not exist (no
+    HubSpot files landed, an object the loader does not sync) reads as no rows. -#}
 {% macro hubspot_source(relation, columns) -%}
     {%- set present = [] -%}
-    {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) if execute else relation -%}
+    {%- if execute and existing is not none -%}
+        {%- for column in adapter.get_columns_in_relation(existing) -%}
             {%- do present.append(column.name | lower) -%}
         {%- endfor -%}
     {%- endif -%}
@@ -43,5 +45,9 @@
             cast(null as {{ types[type] }})
         {%- endif %} as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
         {%- endfor %}
+    {%- if existing is none %}
+    where 1 = 0
+    {%- else %}
     from {{ relation }}
+    {%- endif %}
 {%- endmacro %}
