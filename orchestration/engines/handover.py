@@ -1,0 +1,24 @@
+"""Raw on the chosen engine: DuckDB keeps it where ingestion wrote it; others get a copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from orchestration.engines.targets import DUCKDB, POSTGRES, normalize_target
+
+
+def hand_over_raw(warehouse: Path, target: str, say: Callable[[str], None] = print) -> None:
+    """Copy the DuckDB warehouse's raw tables to ``target``'s raw schema (nothing for duckdb)."""
+    target = normalize_target(target)
+    if target == DUCKDB:
+        return
+    if target == POSTGRES:
+        from orchestration.engines.postgres_connection import PostgresSettings
+        from orchestration.engines.postgres_handover import hand_over_to_postgres
+
+        settings = PostgresSettings.from_environment()
+        say(f"[handover] DuckDB raw -> PostgreSQL {settings.host}:{settings.port} raw (COPY)")
+        say(f"[handover] {hand_over_to_postgres(warehouse, settings).line()}")
+        return
+    raise NotImplementedError(f"no raw handover to {target} yet")
