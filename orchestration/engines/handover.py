@@ -22,3 +22,21 @@ def hand_over_raw(warehouse: Path, target: str, say: Callable[[str], None] = pri
         say(f"[handover] {hand_over_to_postgres(warehouse, settings).line()}")
         return
     raise NotImplementedError(f"no raw handover to {target} yet")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m orchestration.engines.handover WAREHOUSE --target postgres``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m orchestration.engines.handover")
+    parser.add_argument("warehouse", help="the DuckDB build file whose raw schema is copied")
+    parser.add_argument("--target", required=True, help="postgres or spark")
+    args = parser.parse_args(argv)
+    hand_over_raw(Path(args.warehouse).resolve(), args.target)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
