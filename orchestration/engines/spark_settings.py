@@ -29,6 +29,8 @@ def spark_conf(folder: Path) -> dict[str, str]:
         ),
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={folder}",
         "spark.sql.session.timeZone": "UTC",
+        # CREATE TABLE without USING makes a Parquet table, not a Hive text-serde one
+        "spark.sql.legacy.createHiveTableByDefault": "false",
         "spark.sql.shuffle.partitions": "2",
         "spark.default.parallelism": "2",
         "spark.ui.enabled": "false",
