@@ -10,14 +10,18 @@ The org (every expected figure in tests/test_salesforce_fixtures.py is worked ou
   in seeds/crm_stage_labels.csv: the dictionary alone makes it the won stage), Closed Lost;
 - one user, Ann (005A), role EMEA Sales;
 - lead 00Q1, created 2025-03-03 10:00 as Open - Not Contacted, Marketing Qualified on 03-05,
-  Closed - Converted on 03-10 into opportunity 006A; its Rating change is history of a field we
-  do not use;
+  Closed - Converted on 03-10 into opportunity 006A and contact 003A; its Rating change is
+  history of a field we do not use;
 - lead 00Q2, created 2025-03-04 as Working - Contacted, no history row;
 - lead 00Q3, deleted (IsDeleted);
 - LeadHistory of lead 00Q9, which never landed;
 - opportunity 006A (USD 1,000, Ann): Prospecting on 03-10, its amount changed on 03-15 (same
   stage: no stage change), Proposal/Price Quote on 03-20, Deal Signed on 04-01;
-- opportunity 006B (EUR 500, Ann), created 03-12 at Prospecting, no history row;
+- opportunity 006B (EUR 500, Ann), created 03-12 at Prospecting, no history row; contact 003A
+  has a role on it, not primary, so it stays sales-sourced;
+- opportunity 006C (EUR 300, Ann, account 001A), created 05-05 at Prospecting, no history row:
+  a second deal of lead 00Q1, whose conversion did not create it; its primary contact role is
+  contact 003A, so it belongs to 00Q1 (a deleted primary role of contact 003B is ignored);
 - rates: USD 1.25 per EUR (corporate = reporting currency EUR) from 2025-01-01.
 """
 
@@ -55,6 +59,7 @@ OBJECTS: dict[str, tuple[list[str], list[list[object]]]] = {
             "IsConverted",
             "ConvertedDate",
             "ConvertedOpportunityId",
+            "ConvertedContactId",
             "IsDeleted",
         ],
         [
@@ -70,6 +75,7 @@ OBJECTS: dict[str, tuple[list[str], list[list[object]]]] = {
                 True,
                 "2025-03-10",
                 "006A",
+                "003A",
                 False,
             ],
             [
@@ -84,6 +90,7 @@ OBJECTS: dict[str, tuple[list[str], list[list[object]]]] = {
                 False,
                 "",
                 "",
+                "",
                 False,
             ],
             [
@@ -96,6 +103,7 @@ OBJECTS: dict[str, tuple[list[str], list[list[object]]]] = {
                 "c@gamma.example",
                 "Gamma",
                 False,
+                "",
                 "",
                 "",
                 True,
@@ -183,6 +191,30 @@ OBJECTS: dict[str, tuple[list[str], list[list[object]]]] = {
                 False,
                 False,
             ],
+            [
+                "006C",
+                "Acme expansion",
+                "001A",
+                "005A",
+                "Prospecting",
+                "300.00",
+                "EUR",
+                "2025-07-31",
+                "2025-05-05T10:00:00.000+0000",
+                "2025-05-05T10:00:00.000+0000",
+                False,
+                False,
+                False,
+            ],
+        ],
+    ),
+    "OpportunityContactRole": (
+        ["Id", "OpportunityId", "ContactId", "IsPrimary", "Role", "CreatedDate", "IsDeleted"],
+        [
+            ["00KA", "006A", "003A", True, "Decision Maker", "2025-03-10T09:00:00.000+0000", False],
+            ["00KB", "006B", "003A", False, "Influencer", "2025-03-12T10:00:00.000+0000", False],
+            ["00KC", "006C", "003B", True, "Decision Maker", "2025-05-05T10:00:00.000+0000", True],
+            ["00KD", "006C", "003A", True, "Decision Maker", "2025-05-06T10:00:00.000+0000", False],
         ],
     ),
     "OpportunityHistory": (

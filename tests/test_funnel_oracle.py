@@ -257,6 +257,7 @@ def test_fct_funnel_matches_an_independent_oracle(sample_build: SampleBuild) -> 
     assert len(expected) >= 1000
     assert counts["skips"] > 0 and counts["regressions"] > 0 and counts["reopens"] > 0, counts
     assert sum(e["is_sales_sourced"] for e in expected.values()) > 0
+    assert sum(e["deal_count"] > 1 for e in expected.values()) > 0  # a lead with two deals
     assert sum(e["is_won"] for e in expected.values()) > 0
     assert sum(e["is_lost"] for e in expected.values()) > 0
     assert any(e["is_sql_implied"] for e in expected.values())

@@ -5,9 +5,9 @@ a system cannot carry (tests/native_equivalence.py, README "Bring your CRM") and
 dump (tests/fixtures/hubspot_dump) in one folder give one funnel.
 
 400 leads as the Salesforce oracle, seed 16: at that scale seed 42 has no deleted deal, seed 16
-has one besides stage skips, regressions, reopens, sales-sourced deals and four currencies
-(asserted below). Three dbt builds: this module adds about four minutes to the suite on two
-cores.
+has one besides stage skips, regressions, reopens, sales-sourced deals, leads with two deals
+(a lost lead re-engaged) and four currencies (asserted below). Three dbt builds: this module
+adds about four minutes to the suite on two cores.
 """
 
 from __future__ import annotations
@@ -66,6 +66,19 @@ def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
         "from staging.stg_crm__deals",
     )
     assert currencies > 1 and deleted > 0
+    # several deals per lead: a lost lead re-engaged months later with a deal of its own, each
+    # deal associated with the lead's contact (deal_contact), one funnel entity on both sides
+    [(leads_with_two_deals,)] = _rows(
+        builds["canonical"],
+        "select count(*) from (select lead_id from staging.stg_crm__deals "
+        "where lead_id is not null group by lead_id having count(*) > 1)",
+    )
+    assert leads_with_two_deals > 0
+    two_deal_entities = "select count(*) from marts.fct_funnel where deal_count > 1"
+    assert _rows(builds["hubspot"], two_deal_entities) == _rows(
+        builds["canonical"], two_deal_entities
+    )
+    assert _rows(builds["canonical"], two_deal_entities)[0][0] > 0
     # nothing of the world but quotas stays in canonical CRM files in the HubSpot shape
     landing = builds["hubspot_landing"]
     assert [p.name for p in (landing / "crm").iterdir()] == ["quotas"]

@@ -7,8 +7,9 @@ source_system.
 
 400 leads, seed 16 (as the HubSpot oracle): at that scale seed 42 has no deleted deal, seed 16
 has one besides stage skips, regressions, reopens, sales-sourced deals, upsells (a second deal
-on a won account) and four currencies, so every edge of the generator is asserted present
-(below) and compared.
+on a won account), leads with two deals (a lost lead re-engaged: its second deal reaches
+Salesforce through an OpportunityContactRole on the lead's converted contact) and four
+currencies, so every edge of the generator is asserted present (below) and compared.
 Three dbt builds: this module adds about four minutes to the suite on two cores.
 """
 
@@ -93,7 +94,6 @@ def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
     )
     assert currencies > 1 and deleted > 0
     # several deals per customer: the generator's upsell, a second deal on a won account
-    # (it links no lead to an upsell, so no lead has two deals in any generated world)
     [(upsold_accounts,)] = _rows(
         builds["canonical"],
         "select count(*) from (select account_id from staging.stg_crm__deals "
@@ -101,6 +101,25 @@ def test_the_world_has_the_generator_edges(builds: dict[str, Path]) -> None:
         "> 0 and count(*) > 1)",
     )
     assert upsold_accounts > 0
+    # several deals per lead: a lost lead re-engaged months later with a deal of its own
+    [(leads_with_deals, leads_with_two_deals, later_deals)] = _rows(
+        builds["canonical"],
+        "select count(*), count(*) filter (where deals > 1), sum(deals - 1) from (select "
+        "lead_id, count(*) as deals from staging.stg_crm__deals where lead_id is not null "
+        "group by lead_id)",
+    )
+    assert leads_with_two_deals > 0
+    # on the Salesforce side a lead converts into its first opportunity only; each later one
+    # is linked through its primary contact role (int_salesforce__deal_leads)
+    assert _rows(
+        builds["salesforce"],
+        "select count(*) filter (where link_rule = 'converted_opportunity'), "
+        "count(*) filter (where link_rule = 'primary_contact') "
+        "from intermediate.int_salesforce__deal_leads",
+    ) == [(leads_with_deals, later_deals)]
+    two_deal_entities = "select count(*) from marts.fct_funnel where deal_count > 1"
+    [(entities,)] = _rows(builds["canonical"], two_deal_entities)
+    assert entities > 0 and _rows(builds["salesforce"], two_deal_entities) == [(entities,)]
     # the deleted deal reaches the Salesforce side as an IsDeleted Opportunity, flagged there
     [(deleted_opportunities,)] = _rows(
         builds["salesforce"],

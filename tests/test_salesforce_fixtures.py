@@ -5,7 +5,8 @@ Shapes: a CamelCase Data Export (CSV), a snake_case loader dump (JSON Lines, epo
 milliseconds), and a loader's own schema read through var('salesforce_schema') without file
 ingestion. Bad input: no stage dictionary landed (the won stage is then unmapped and the
 existing all_stage_labels_mapped test names it), a stage the dictionary lacks (flagged), history
-of a field we ignore, history of a lead never landed, a deleted lead.
+of a field we ignore, history of a lead never landed, a deleted lead. A lead's second deal is
+linked through its primary contact role (not through a non-primary or deleted one).
 """
 
 from __future__ import annotations
@@ -85,10 +86,11 @@ def test_funnel_of_the_org(org: Path) -> None:
         from marts.fct_funnel order by funnel_entity_id""",
     )
     assert rows == [
-        # 00Q1: converted into 006A, won: USD 1,000 at 1.25 USD per EUR = EUR 800
+        # 00Q1: converted into 006A, won: USD 1,000 at 1.25 USD per EUR = EUR 800; its second
+        # deal 006C (primary contact 003A, open) leaves it won: a currently won deal leads
         ("salesforce:006B", "deal", "salesforce", "opportunity", "opportunity", 1, None,
          "EMEA Sales", True),
-        ("salesforce:00Q1", "lead", "salesforce", "won", "won", 1, Decimal("800"),
+        ("salesforce:00Q1", "lead", "salesforce", "won", "won", 2, Decimal("800"),
          "EMEA Sales", False),
         ("salesforce:00Q2", "lead", "salesforce", "mql", "mql", 0, None, "EMEA Sales", False),
     ]  # fmt: skip
@@ -132,6 +134,7 @@ def test_deal_stage_changes_and_the_dictionary(org: Path) -> None:
         # Deal Signed has no seed row: IsWon in OpportunityStage makes it the won stage
         ("salesforce:006A", datetime(2025, 4, 1, 12), "Deal Signed", "won", False),
         ("salesforce:006B", datetime(2025, 3, 12, 10), "Prospecting", "opportunity", True),
+        ("salesforce:006C", datetime(2025, 5, 5, 10), "Prospecting", "opportunity", True),
     ]
     assert _rows(
         org,
@@ -139,7 +142,18 @@ def test_deal_stage_changes_and_the_dictionary(org: Path) -> None:
         "intermediate.int_conformed__deals order by deal_id",
     ) == [
         ("salesforce:006A", "salesforce:00Q1", "001A", "USD", Decimal("1000")),
+        # 006B: contact 003A's role on it is not primary; 006C: 003A is its primary contact
+        # (the deleted primary role of 003B does not count)
         ("salesforce:006B", None, "001B", "EUR", Decimal("500")),
+        ("salesforce:006C", "salesforce:00Q1", "001A", "EUR", Decimal("300")),
+    ]
+    assert _rows(
+        org,
+        "select deal_id, lead_id, link_rule from intermediate.int_salesforce__deal_leads "
+        "order by deal_id",
+    ) == [
+        ("salesforce:006A", "salesforce:00Q1", "converted_opportunity"),
+        ("salesforce:006C", "salesforce:00Q1", "primary_contact"),
     ]
     assert _rows(
         org,
@@ -188,7 +202,7 @@ def test_a_stage_missing_from_the_dictionary_is_flagged(tmp_path: Path) -> None:
     assert "WARN" in log and "accepted_values_int_salesforce__deal_stages_is_in_dictionary" in log
     assert _rows(
         warehouse, "select count(*) from intermediate.int_salesforce__deal_stage_changes"
-    ) == [(4,)]
+    ) == [(5,)]
     assert _rows(
         warehouse,
         "select max(rate_date) >= date '2025-04-01' from intermediate.int_conformed__fx_rates",

@@ -51,6 +51,7 @@ ENTITIES: tuple[Entity, ...] = (
             c("converted_date", "date"),
             c("converted_opportunity_id"),
             c("converted_account_id"),
+            c("converted_contact_id"),
             # UTM custom fields most orgs add to Lead (the medium and campaign of its source)
             c("utm_medium__c"),
             c("utm_campaign__c"),
@@ -145,6 +146,25 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         description="Salesforce opportunity field history (field tracking); the StageName rows "
         "are stage changes when an org tracks the field this way.",
+    ),
+    native_entity(
+        SYSTEM,
+        "OpportunityContactRole",
+        key=("id", "system_modstamp"),
+        required=(
+            c("id", not_empty=True),
+            c("opportunity_id", not_empty=True),
+            c("contact_id", not_empty=True),
+        ),
+        optional=(
+            c("is_primary", "boolean"),
+            c("role"),
+            _ts("created_date"),
+            *_AUDIT,
+        ),
+        description="Salesforce opportunity contact roles (OpportunityContactRole): the contacts "
+        "of an opportunity, one of them primary; links a lead's later opportunities to it "
+        "through the contact the lead was converted into (Lead.ConvertedContactId).",
     ),
     native_entity(
         SYSTEM,

@@ -48,10 +48,11 @@ class DealState(NamedTuple):
 class DealOutcome:
     """What the rest of the slot needs to know about a deal."""
 
-    __slots__ = ("amount", "currency", "won_at")
+    __slots__ = ("amount", "currency", "lost_at", "won_at")
 
-    def __init__(self, won_at: int, amount: float, currency: str) -> None:
+    def __init__(self, won_at: int, lost_at: int, amount: float, currency: str) -> None:
         self.won_at = won_at
+        self.lost_at = lost_at
         self.amount = amount
         self.currency = currency
 
@@ -168,7 +169,12 @@ class Deals:
         self._write_versions(
             rng, deal_id, lead_id, comp, system, variant, name, created, currency, versions
         )
-        return DealOutcome(close if final == "won" else 0, versions[-1][1].amount, currency)
+        return DealOutcome(
+            close if final == "won" else 0,
+            close if final == "lost" else 0,
+            versions[-1][1].amount,
+            currency,
+        )
 
     @staticmethod
     def _revise(amount: float, step: float, u: float) -> float:

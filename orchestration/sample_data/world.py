@@ -2,8 +2,9 @@
 
 ``World.simulate(i, ...)`` draws everything about "slot" ``i`` from
 ``Random(f"{seed}:lead:{i}")``: the lead and its touchpoints and status changes, the deal it may
-turn into (with an upsell after a win), the payments customer and subscription of a won deal, a
-sales-sourced deal with no lead (1 slot in 50) and a self-serve customer that matches
+turn into (with an upsell after a win, or a second deal of the same lead months after a loss,
+from ``Random(f"{seed}:reengage:{i}")``), the payments customer and subscription of a won deal,
+a sales-sourced deal with no lead (1 slot in 50) and a self-serve customer that matches
 nothing in the CRM (1 in 500). Every random draw happens whatever the extract window, so a
 slot's life is identical in every run; only events inside the window being written are
 formatted and written, through the ``Sink``.
@@ -197,6 +198,8 @@ class World:
                     3 * i + 1, email, comp.domain, comp.account_id, deal.won_at, deal.amount,
                     currency, adjustments,
                 )  # fmt: skip
+            elif deal.lost_at:
+                self._reengage(i, lead_id, lead_email, comp, system, deal.lost_at, currency)
 
         # a sales-sourced deal (no lead), and a self-serve customer unknown to the CRM
         if rnd() < 0.02:
@@ -227,6 +230,39 @@ class World:
             self.billing.customer(
                 3 * i + 3, f"{first}@{domain}", domain, None, t_c, annual, currency, []
             )
+
+    def _reengage(
+        self,
+        i: int,
+        lead_id: str,
+        lead_email: str,
+        comp: Company,
+        system: str,
+        lost_at: int,
+        currency: str,
+    ) -> None:
+        """A lost lead re-engaged months later: a second deal of the same lead (1 in 8).
+
+        Drawn from its own RNG (``{seed}:reengage:{i}``), so the rest of the slot is the same
+        with or without it. Its id is the upsell's (``D{3i+2}``: an upsell follows a win, a
+        re-engagement a loss); a win makes the lead's customer ``C{3i+1}``, as a first win does.
+        """
+        rng = Random(f"{self.seed}:reengage:{i}")
+        rnd = rng.random
+        if rnd() >= 0.125:
+            return
+        t_again = lost_at + int((60 + rnd() * 180) * DAY)
+        pool = self.owners.pool(_TEAM_BY_SIZE[comp.size_class], t_again)
+        owner = pool[int(rnd() * len(pool))]
+        deal = self.deals.simulate(
+            rng, 3 * i + 2, lead_id, comp, system, owner, t_again, "lead", currency
+        )
+        if deal.won_at:
+            email = self._billing_email(rnd(), comp.domain, lead_email)
+            self.billing.customer(
+                3 * i + 1, email, comp.domain, comp.account_id, deal.won_at, deal.amount,
+                currency, [],
+            )  # fmt: skip
 
     @staticmethod
     def _billing_email(u: float, domain: str, contact: str) -> str:

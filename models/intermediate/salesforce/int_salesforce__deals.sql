@@ -1,5 +1,6 @@
 {#- Salesforce opportunities (the latest version of each opportunity) in the shape of stg_crm__deals: the lead
-    from the converted lead (int_salesforce__deal_leads), the stage mapped through the CRM's
+    from int_salesforce__deal_leads (the lead converted into the opportunity, else the lead
+    converted into its primary contact), the stage mapped through the CRM's
     own stage dictionary (int_salesforce__deal_stages). Opportunity has no account name or
     domain: those of its Account, else of the lead it was converted from (Lead.Company,
     Lead.Website). -#}

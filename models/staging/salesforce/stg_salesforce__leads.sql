@@ -10,7 +10,8 @@ source as (
         ['website', 'text'], ['industry', 'text'], ['country', 'text'], ['title', 'text'],
         ['number_of_employees', 'integer'], ['is_converted', 'boolean'],
         ['converted_date', 'date'], ['converted_opportunity_id', 'text'],
-        ['converted_account_id', 'text'], ['utm_medium__c', 'text'], ['utm_campaign__c', 'text'],
+        ['converted_account_id', 'text'], ['converted_contact_id', 'text'],
+        ['utm_medium__c', 'text'], ['utm_campaign__c', 'text'],
         ['is_deleted', 'boolean'], ['last_modified_date', 'timestamp'],
         ['system_modstamp', 'timestamp'],
     ]) }}
@@ -36,6 +37,7 @@ renamed as (
         {{ native_key('owner_id', 'salesforce') }} as owner_id,
         {{ native_key('converted_opportunity_id', 'salesforce') }} as converted_deal_id,
         {{ normalize_text('converted_account_id', lowercase=false) }} as converted_account_id,
+        {{ native_key('converted_contact_id', 'salesforce') }} as converted_contact_id,
 
         ---------- text
         'salesforce' as source_system,

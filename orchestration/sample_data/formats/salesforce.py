@@ -4,17 +4,20 @@ Converted from the canonical CRM files, window by window (``Lead/Lead__<window>.
 
 - ``crm/leads`` -> ``Lead`` (one row per lead version; Status is the lead's status at that
   version; LeadSource, utm_medium__c, utm_campaign__c carry source, medium and campaign;
-  ConvertedOpportunityId the lead's first deal);
+  ConvertedOpportunityId the lead's first deal, ConvertedContactId the contact it was
+  converted into, ``003`` + the lead's number);
 - ``crm/lead_status_changes`` -> ``LeadHistory`` (Field = Status; the status a lead was created
   with is the OldValue of its first row, or its Status when it never changed);
 - ``crm/deals`` -> ``Opportunity`` (one row per version), ``crm/deal_stage_changes`` ->
   ``OpportunityHistory``, and ``OpportunityStage`` (the stage dictionary);
+- every deal of a lead -> an ``OpportunityContactRole`` (the lead's contact, primary), in the
+  window the deal first appears: it links a lead's second and later deals, which the lead's
+  conversion did not create;
 - the accounts of ``crm/deals`` -> ``Account`` (name, website);
 - ``crm/owners`` -> ``User`` and ``UserRole`` (the team), ``crm/quotas`` -> ``ForecastingQuota``.
 
 Labels: a canonical label is mapped to its funnel stage by seeds/crm_stage_labels.csv and
-written as the first Salesforce label of that stage in the seed. What Salesforce cannot carry
-(README, "Bring your CRM") is dropped: the link of a lead's second and later deals.
+written as the first Salesforce label of that stage in the seed.
 """
 
 from __future__ import annotations
@@ -150,6 +153,7 @@ def objects(world: World, labels: Labels) -> Iterator[tuple[str, str, Table]]:
     yield from _accounts(world)
     yield from _opportunities(world, labels)
     yield from _opportunity_history(world, labels)
+    yield from _contact_roles(world)
     yield "OpportunityStage", "dictionary", _dictionary(labels)
     yield from _users(world)
     yield from _quotas(world)
@@ -160,7 +164,7 @@ def _leads(world: World, labels: Labels) -> Iterator[tuple[str, str, Table]]:
         "Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "Status", "OwnerId",
         "LeadSource", "utm_medium__c", "utm_campaign__c", "Email", "Phone", "Company",
         "Website", "Industry", "Country", "Title", "NumberOfEmployees", "IsConverted",
-        "ConvertedOpportunityId", "IsDeleted",
+        "ConvertedOpportunityId", "ConvertedContactId", "IsDeleted",
     ]  # fmt: skip
     for tag, rows in world.leads:
         out = []
@@ -183,7 +187,7 @@ def _leads(world: World, labels: Labels) -> Iterator[tuple[str, str, Table]]:
                     row["email"], row.get("phone", ""), row.get("company_name", ""),
                     row["company_domain"], row.get("industry", ""), row.get("country", ""),
                     row.get("job_title", ""), row.get("company_size", ""), _bool(bool(deal)),
-                    deal, "false",
+                    deal, contact_id(lead) if deal else "", "false",
                 ]
             )  # fmt: skip
         yield "Lead", tag, (header, out)
@@ -232,6 +236,34 @@ def _opportunities(world: World, labels: Labels) -> Iterator[tuple[str, str, Tab
                 ]
             )  # fmt: skip
         yield "Opportunity", tag, (header, out)
+
+
+def contact_id(lead_id: str) -> str:
+    """The contact a lead was converted into (``L0000010`` -> ``0030000010``)."""
+    return "003" + lead_id.strip().removeprefix("L")
+
+
+def _contact_roles(world: World) -> Iterator[tuple[str, str, Table]]:
+    header = [
+        "Id", "OpportunityId", "ContactId", "IsPrimary", "Role", "CreatedDate",
+        "LastModifiedDate", "SystemModstamp", "IsDeleted",
+    ]  # fmt: skip
+    seen: set[str] = set()
+    for tag, rows in world.deals:
+        out = []
+        for row in rows:
+            deal, lead = row["deal_id"], row["lead_id"].strip()
+            if not lead or deal in seen:
+                continue
+            seen.add(deal)
+            created = row["created_at"]
+            out.append(
+                [
+                    "00K" + deal.removeprefix("D"), deal, contact_id(lead), "true",
+                    "Decision Maker", created, created, created, "false",
+                ]
+            )  # fmt: skip
+        yield "OpportunityContactRole", tag, (header, out)
 
 
 def _accounts(world: World) -> Iterator[tuple[str, str, Table]]:
