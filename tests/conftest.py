@@ -94,3 +94,16 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -
     generate_landing(landing, leads=SAMPLE_LEADS, seed=SAMPLE_SEED)
     result = materialize_everything(landing, warehouse)
     return SampleBuild(landing, warehouse, result)
+
+
+@pytest.fixture(scope="session")
+def canonical_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The CRM oracles' world (tests/native_equivalence.py WORLD) landed as canonical files and
+    built once: (landing folder, warehouse). The Salesforce and HubSpot oracles compare with it."""
+    from orchestration.sample_data import generate_landing
+    from tests.native_equivalence import AS_OF, WORLD, build_world
+
+    root = tmp_path_factory.mktemp("canonical_world")
+    landing = root / "landing"
+    generate_landing(landing, **WORLD)
+    return landing, build_world(root, landing, {"FUNNEL_AS_OF_DATE": AS_OF})

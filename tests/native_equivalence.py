@@ -9,11 +9,24 @@ left out; then the rows must be identical (``except all`` both ways). Run::
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
+
+from orchestration.ingestion.ingest import ingest_entity
+from orchestration.landed_entities import LANDED_ENTITIES
+from tests.dbt_cli import run_dbt
+
+#: the generated world both CRM oracles land (canonical, Salesforce, HubSpot): 400 leads, seed 16
+#: (at that scale seed 42 has no deleted deal; seed 16 has every edge, asserted by each oracle);
+#: its canonical build is made once per session (conftest's canonical_world)
+LEADS, SEED = 400, 16
+WORLD = {"leads": LEADS, "seed": SEED, "start_date": date(2025, 1, 1), "days": 365}
+AS_OF = "2025-12-31"
 
 #: column -> why a native system's build cannot give the canonical value
 CANNOT_CARRY: dict[str, str] = {
@@ -34,6 +47,24 @@ HASHED_KEYS = frozenset(
         "marketing_efficiency_id",
     }
 )
+
+
+def build_world(root: Path, landing: Path, env: dict[str, str]) -> Path:
+    warehouse = root / "funnel.duckdb"
+    for entity in LANDED_ENTITIES:
+        ingest_entity(warehouse, landing, entity)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse, root)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert result.returncode == 0, result.stdout[-4000:]
+    return warehouse
 
 
 @dataclass(frozen=True)

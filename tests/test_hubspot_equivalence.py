@@ -6,44 +6,42 @@ dump (tests/fixtures/hubspot_dump) in one folder give one funnel.
 
 400 leads as the Salesforce oracle, seed 16: at that scale seed 42 has no deleted deal, seed 16
 has one besides stage skips, regressions, reopens, sales-sourced deals, leads with two deals
-(a lost lead re-engaged) and four currencies (asserted below). Three dbt builds: this module
-adds about four minutes to the suite on two cores.
+(a lost lead re-engaged) and four currencies (asserted below). Two dbt builds of its own: the
+canonical one is conftest's canonical_world, shared with the Salesforce oracle.
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.sample_data import generate_landing
-from tests.native_equivalence import compare
-from tests.test_salesforce_equivalence import AS_OF, LEADS, _build
+from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 
-SEED = 16
 FIXTURE = Path(__file__).parent / "fixtures" / "hubspot_dump"
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def builds(
+    tmp_path_factory: pytest.TempPathFactory, canonical_world: tuple[Path, Path]
+) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("hubspot_equivalence")
-    canonical, hubspot = root / "canonical" / "landing", root / "hubspot" / "landing"
-    world = {"leads": LEADS, "seed": SEED, "start_date": date(2025, 1, 1), "days": 365}
-    generate_landing(canonical, **world)
-    generate_landing(hubspot, **world, formats=["hubspot"])
+    canonical_landing, canonical_warehouse = canonical_world
+    hubspot = root / "hubspot" / "landing"
+    generate_landing(hubspot, **WORLD, formats=["hubspot"])
     mixed = root / "mixed" / "landing"
-    shutil.copytree(canonical, mixed)
+    shutil.copytree(canonical_landing, mixed)
     shutil.copytree(FIXTURE, mixed / "hubspot")
     env = {"FUNNEL_AS_OF_DATE": AS_OF}
     return {
-        "canonical": _build(root / "canonical", canonical, env),
-        "hubspot": _build(
+        "canonical": canonical_warehouse,
+        "hubspot": build_world(
             root / "hubspot", hubspot, {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "hubspot"}
         ),
-        "mixed": _build(root / "mixed", mixed, env),
+        "mixed": build_world(root / "mixed", mixed, env),
         "hubspot_landing": hubspot,
     }
 

@@ -10,67 +10,43 @@ has one besides stage skips, regressions, reopens, sales-sourced deals, upsells 
 on a won account), leads with two deals (a lost lead re-engaged: its second deal reaches
 Salesforce through an OpportunityContactRole on the lead's converted contact) and four
 currencies, so every edge of the generator is asserted present (below) and compared.
-Three dbt builds: this module adds about four minutes to the suite on two cores.
+Two dbt builds of its own (the canonical build is shared with the HubSpot oracle: conftest's
+canonical_world).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.ingestion.ingest import ingest_entity
-from orchestration.landed_entities import LANDED_ENTITIES
 from orchestration.sample_data import generate_landing
-from tests.dbt_cli import run_dbt
-from tests.native_equivalence import compare
+from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 from tests.salesforce_fixture import write_data_export
-
-LEADS, SEED = 400, 16
-AS_OF = "2025-12-31"
-
-
-def _build(root: Path, landing: Path, env: dict[str, str]) -> Path:
-    warehouse = root / "funnel.duckdb"
-    for entity in LANDED_ENTITIES:
-        ingest_entity(warehouse, landing, entity)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse, root)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    assert result.returncode == 0, result.stdout[-4000:]
-    return warehouse
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def builds(
+    tmp_path_factory: pytest.TempPathFactory, canonical_world: tuple[Path, Path]
+) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("salesforce_equivalence")
-    canonical, salesforce = root / "canonical" / "landing", root / "salesforce" / "landing"
-    world = {"leads": LEADS, "seed": SEED, "start_date": date(2025, 1, 1), "days": 365}
-    generate_landing(canonical, **world)
-    generate_landing(salesforce, **world, formats=["salesforce"])
+    canonical_landing, canonical_warehouse = canonical_world
+    salesforce = root / "salesforce" / "landing"
+    generate_landing(salesforce, **WORLD, formats=["salesforce"])
     mixed = root / "mixed" / "landing"
-    shutil.copytree(canonical, mixed)
+    shutil.copytree(canonical_landing, mixed)
     write_data_export(mixed)
     env = {"FUNNEL_AS_OF_DATE": AS_OF}
     return {
-        "canonical": _build(root / "canonical", canonical, env),
-        "salesforce": _build(
+        "canonical": canonical_warehouse,
+        "salesforce": build_world(
             root / "salesforce",
             salesforce,
             {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "salesforce"},
         ),
-        "mixed": _build(root / "mixed", mixed, env),
+        "mixed": build_world(root / "mixed", mixed, env),
         "salesforce_landing": salesforce,
     }
 
