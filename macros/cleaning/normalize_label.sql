@@ -13,8 +13,10 @@
     nullif(lower(trim(regexp_replace(nfc_normalize({{ column_name }}), '[[:space:]\p{Z}]+', ' ', 'g'))), '')
 {%- endmacro %}
 
-{#- PostgreSQL (UTF8 database): normalize(..., nfc), and the same whitespace as DuckDB's
-    [[:space:]\p{Z}] written out as characters (PostgreSQL's regex has no \p{..} classes). -#}
+{#- PostgreSQL 17+ (UTF8 database): normalize(..., nfc), and the same whitespace as DuckDB's
+    [[:space:]\p{Z}] written out as characters (PostgreSQL's regex has no \p{..} classes).
+    lower() under the builtin pg_c_utf8 collation, because a database created with the C
+    locale lowercases ASCII only and a Cyrillic label typed in capitals would not match. -#}
 {% macro postgres__normalize_label(column_name) -%}
     {%- set characters = [] -%}
     {%- for code_point in label_whitespace_code_points() -%}
@@ -25,7 +27,7 @@
         '[' || {{ characters | join(' || ') }} || ']+',
         ' ',
         'g'
-    ))), '')
+    )) collate pg_c_utf8), '')
 {%- endmacro %}
 
 {#- Spark (Java regex, which replaces every match): \s is the same ASCII set as POSIX
