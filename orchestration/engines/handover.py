@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,13 @@ def hand_over_raw(warehouse: Path, target: str, say: Callable[[str], None] = pri
         say(f"[handover] DuckDB raw -> PostgreSQL {settings.host}:{settings.port} raw (COPY)")
         say(f"[handover] {hand_over_to_postgres(warehouse, settings).line()}")
         return
-    raise NotImplementedError(f"no raw handover to {target} yet")
+    from orchestration.engines.spark_handover import hand_over_to_spark
+    from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE, spark_dir
+
+    # dbt's Spark session (profiles.yml) must open the same folder
+    os.environ[SPARK_DIR_VARIABLE] = str(spark_dir(warehouse))
+    say(f"[handover] DuckDB raw -> Spark raw ({spark_dir(warehouse)}, Parquet)")
+    say(f"[handover] {hand_over_to_spark(warehouse)}")
 
 
 def main(argv: list[str] | None = None) -> int:
