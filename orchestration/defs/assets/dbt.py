@@ -86,17 +86,20 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         warehouse = Path(paths.warehouse)
         target_dir = dbt_project().project_dir / "target" / invocation_folder(context)
         restore_state(warehouse, target_dir)
-        for event in dbt.cli(command, context=context, target_path=target_dir).stream():
-            if isinstance(event, dg.Output | dg.AssetMaterialization):
-                built += 1
-                progress_log.info(f"[dbt] built {event_key(event)} ({built})")
-            elif isinstance(event, dg.AssetCheckResult):
-                checked += 1
-                if not event.passed:
-                    progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
-            yield event
+        try:
+            for event in dbt.cli(command, context=context, target_path=target_dir).stream():
+                if isinstance(event, dg.Output | dg.AssetMaterialization):
+                    built += 1
+                    progress_log.info(f"[dbt] built {event_key(event)} ({built})")
+                elif isinstance(event, dg.AssetCheckResult):
+                    checked += 1
+                    if not event.passed:
+                        progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
+                yield event
+        finally:
+            # a failed test leaves the parse as good as a pass does
+            save_state(warehouse, target_dir)
         progress_log.info(f"[dbt] {built} models/seeds built, {checked} tests run")
-        save_state(warehouse, target_dir)
 
     return funnel_dbt_assets
 
