@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from orchestration.parse_state import copy_file_atomically, parse_state_dir
 from orchestration.settings import PROJECT_DIR, warehouse_path
 
 
@@ -39,14 +40,22 @@ def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
 
     ``warehouse`` is the file the next ``dbt build`` will use: profiles.yml reads it from
     ``FUNNEL_WAREHOUSE``, and dbt keeps its partial-parse state only while the profile it was
-    parsed with stays the same, so parsing with the build's path lets the build reuse it.
-    Parsing never opens the warehouse.
+    parsed with stays the same. The parse runs in the warehouse's own state folder
+    (``orchestration/parse_state.py``), so it is partial whenever this warehouse was parsed
+    before, whatever other warehouse was built in between, and the build reuses it. The
+    manifests are then copied to target/ (atomically), where the definitions and ``mf`` read
+    them. Parsing never opens the warehouse.
     """
     env = dict(os.environ)
     env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
+    state = parse_state_dir(Path(env["FUNNEL_WAREHOUSE"]))
     args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
-    args += ["--profiles-dir", str(PROJECT_DIR)]
+    args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
     if quiet:
         args.append("--quiet")
     subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
-    return dbt_project().manifest_path
+    manifest_path = dbt_project().manifest_path
+    for name in ("manifest.json", "semantic_manifest.json"):
+        if (state / name).exists():
+            copy_file_atomically(state / name, manifest_path.parent / name)
+    return manifest_path

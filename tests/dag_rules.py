@@ -11,7 +11,8 @@ DAG and documentation checks, adapted to this project's layers:
 - no model reads a later layer; an intermediate model never reads a mart; a mart never reads a
   source directly;
 - every model has a description stating its grain ("One row per ..."), primary-key tests
-  (``unique`` + ``not_null`` on one column, or ``unique_combination_of_columns``), and every
+  (``unique`` + ``not_null`` on one column, the latter possibly through the model's
+  ``not_null_columns`` test, or ``unique_combination_of_columns``), and every
   column of a mart that the YAML lists has a description;
 - YAML beside the SQL: a mart is documented in ``<model>.yml`` next to ``<model>.sql``, a
   staging or intermediate model in its folder's ``_<folder>__models.yml``; a unit test lives in
@@ -191,10 +192,15 @@ def check_primary_keys(manifest: dict[str, Any], models: dict[str, Model]) -> It
         test_name = node["test_metadata"]["name"]
         attached = node.get("attached_node")
         column = node.get("column_name")
+        warns = str(node["config"].get("severity", "")).lower() == "warn"
         if test_name == "unique" and column:
             unique_columns.setdefault(attached, set()).add(column)
-        elif test_name == "not_null" and column and node["config"].get("severity") != "warn":
+        elif test_name == "not_null" and column and not warns:
             not_null_columns.setdefault(attached, set()).add(column)
+        elif test_name == "not_null_columns" and not warns:
+            # one test over all required columns of a model (data-tests/generic/)
+            kwargs = node["test_metadata"].get("kwargs", {})
+            not_null_columns.setdefault(attached, set()).update(kwargs.get("column_names", []))
         elif test_name in COMBINATION_TESTS:
             combination_tested.add(attached)
     for model in models.values():

@@ -28,8 +28,8 @@ ingestion these files simply **load**, with the value kept as landed. Downstream
 - missing FX rates and unknown currencies (no rate exists for them): ``missing_fx_rates`` on
   ``int_deal_outcomes.won_amount_reporting`` (won deals) and
   ``int_payments_invoice_mrr.amount_reporting`` (invoices counting towards MRR) fails with one
-  row per currency and day; an empty rate fails ``not_null`` on
-  ``stg_finance__fx_rates.rate_to_reporting``.
+  row per currency and day; an empty rate fails ``not_null_columns`` on
+  ``stg_finance__fx_rates``, whose log names ``rate_to_reporting``.
 - negative amounts and refunds: ``int_payments_invoice_mrr.mrr_exclusion_reason``
   (``refunded``; ``no_amount`` for an amount not above 0), tested by ``accepted_values`` and
   the unit test ``int_payments_invoice_mrr_spreads_paid_invoices_only``.

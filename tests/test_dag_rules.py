@@ -314,6 +314,40 @@ def test_every_planted_violation_is_named() -> None:
     assert blamed == {("unit test not beside its model", "int_deals")}
 
 
+def not_null_columns_test(model: str, columns: list[str], severity: str = "ERROR") -> dict:
+    return {
+        f"test.{PROJECT}.not_null_columns_{model}": {
+            "resource_type": "test",
+            "package_name": PROJECT,
+            "attached_node": f"model.{PROJECT}.{model}",
+            "column_name": None,
+            "test_metadata": {"name": "not_null_columns", "kwargs": {"column_names": columns}},
+            "config": {"severity": severity},
+        }
+    }
+
+
+def test_the_key_may_be_not_null_through_the_models_not_null_columns_test() -> None:
+    manifest = clean_manifest()
+    for name, columns, severity in [
+        ("fct_folded_key", ["amount", "thing_id"], "ERROR"),  # passes
+        ("fct_folded_other", ["amount"], "ERROR"),  # the key is not among the columns
+        ("fct_folded_warn", ["thing_id"], "warn"),  # a warning does not make a key
+    ]:
+        plant(manifest, model_node(name, ["marts", "sales"], [ref("int_deals")]), False)
+        keys = key_tests(name)
+        del keys[f"test.{PROJECT}.not_null_{name}_thing_id"]
+        manifest["nodes"].update(keys)
+        manifest["nodes"].update(not_null_columns_test(name, columns, severity))
+
+    found = named(check_manifest(manifest, PROJECT))
+
+    assert found == {
+        ("model lacks primary-key tests", "fct_folded_other"),
+        ("model lacks primary-key tests", "fct_folded_warn"),
+    }
+
+
 def test_a_violation_names_the_offender_and_what_it_reads() -> None:
     manifest = clean_manifest()
     plant(manifest, model_node("int_from_mart", ["intermediate", "sales"], [ref("fct_deals")]))

@@ -85,3 +85,80 @@ def test_serving_file_is_readable_by_older_duckdb_storage(tmp_path: Path) -> Non
     # byte 12 of a DuckDB file header is its storage version number; 64 = v1.0.0
     header = publication.path.read_bytes()[:16]
     assert header[8:12] == b"DUCK" and header[12] == 64
+
+
+def _write_table(warehouse: Path, name: str, sql: str) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create or replace table marts.{name} as {sql}")
+
+
+def _serving_rows(serving: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(serving / SERVING_NAME), read_only=True) as con:
+        return con.execute(f"select * from marts.{table} order by all").fetchall()
+
+
+def test_only_the_marts_that_changed_are_copied(tmp_path: Path, manifest: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    _build_warehouse(warehouse, 3)
+    _write_table(warehouse, "fct_y", "select range as id, 'a' as label from range(2)")
+    _write_table(warehouse, "fct_gone", "select 1 as id")
+    first = publish(warehouse, serving, manifest_path=manifest)
+    assert sorted(first.copied) == ["marts.fct_gone", "marts.fct_x", "marts.fct_y"]
+
+    # nothing changed: nothing copied, and the new version holds the same tables
+    same = publish(warehouse, serving, manifest_path=manifest)
+    assert same.copied == ()
+    assert same.version != first.version
+    assert same.tables == {"marts.fct_gone": 1, "marts.fct_x": 3, "marts.fct_y": 2}
+    assert current_serving_version(serving) == same.version
+
+    # one value of fct_y changes (same row count), fct_gone is no longer built, fct_x is the
+    # same rows in another order
+    _write_table(warehouse, "fct_y", "select range as id, 'a' as label from range(2) order by 1")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_y set label = 'b' where id = 1")
+        con.execute("drop table marts.fct_gone")
+        con.execute(
+            "create or replace table marts.fct_x as select * from marts.fct_x order by 1 desc"
+        )
+    changed = publish(warehouse, serving, manifest_path=manifest)
+
+    assert changed.copied == ("marts.fct_y",)
+    assert _serving_rows(serving, "fct_y") == [(0, "a"), (1, "b")]
+    assert _serving_rows(serving, "fct_x") == [(0,), (1,), (2,)]
+    with duckdb.connect(str(serving / SERVING_NAME), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+        assert tables == [("fct_x",), ("fct_y",)]
+        published = con.execute(
+            "select table_name, row_count from meta.published_tables order by 1"
+        ).fetchall()
+        assert published == [("marts.fct_x", 3), ("marts.fct_y", 2)]
+        # the kept table keeps its docs
+        comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'fct_x'"
+        ).fetchone()
+        assert comment == ("One row per x.",)
+
+    # a column's type changes with the same values: copied
+    _write_table(warehouse, "fct_x", "select range::integer as id from range(3)")
+    assert publish(warehouse, serving, manifest_path=manifest).copied == ("marts.fct_x",)
+
+
+def test_a_version_without_fingerprints_is_republished_whole(tmp_path: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    _build_warehouse(warehouse, 2)
+    publish(warehouse, serving)
+    # the serving file as an older publisher wrote it: no content_hash column
+    current = serving / SERVING_NAME
+    with duckdb.connect(str(current)) as con:
+        con.execute("alter table meta.published_tables drop column content_hash")
+        con.execute("update marts.fct_x set id = id + 100")
+
+    publication = publish(warehouse, serving)
+
+    assert publication.copied == ("marts.fct_x",)
+    assert _serving_rows(serving, "fct_x") == [(0,), (1,)]

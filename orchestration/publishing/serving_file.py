@@ -7,14 +7,24 @@ and then hard-linked over ``<serving>/funnel.duckdb`` with an atomic rename. A r
 the old file open keeps reading the old version; a crash at any point leaves the previous
 serving file whole. The last ``keep`` versions stay in ``versions/`` for rollback.
 
+Only the marts whose content changed are copied (issue 17): each mart's fingerprint (its
+columns and types, row count and two order-independent sums of row hashes, with the DuckDB
+version) is kept in ``meta.published_tables``; when the current serving file has fingerprints,
+the new version starts as a file copy of it, and only the marts whose fingerprint differs (or
+that are new) are replaced, marts no longer built are dropped, and every comment is written
+again. The swap stays the same, so readers see the whole old file or the whole new one, and a
+build whose tests failed publishes nothing (the caller never calls ``publish``).
+
 The serving file is written in DuckDB storage version ``v1.0.0`` on purpose: BI drivers often
 bundle an older DuckDB, and every DuckDB from 1.0 on (and the 2.x line) reads that format.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +52,8 @@ class Publication:
     path: Path
     version_path: Path
     tables: dict[str, int]
+    #: the tables copied from the build this time (the others were unchanged and kept)
+    copied: tuple[str, ...] = ()
 
 
 def _fsync(path: Path) -> None:
@@ -87,11 +99,8 @@ def _clean_leftovers(versions_dir: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _copy_marts(
-    con: duckdb.DuckDBPyConnection, descriptions: dict[str, tuple[str, dict[str, str]]]
-) -> dict[str, int]:
-    tables: dict[str, int] = {}
-    relations = con.execute(
+def _mart_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return con.execute(
         "select schema_name, table_name from duckdb_tables() "
         "where database_name = 'build' and schema_name in (select unnest(?)) "
         "union all "
@@ -100,37 +109,115 @@ def _copy_marts(
         "order by 1, 2",
         [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
     ).fetchall()
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> tuple[str, int]:
+    """(fingerprint, row count) of build.<schema>.<name>: equal fingerprints, equal content."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = 'build' and schema_name = ? and table_name = ? "
+        "order by column_index",
+        [schema, name],
+    ).fetchall()
+    row = con.execute(
+        "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
+        f'from build.{schema}."{name}" as t'
+    ).fetchone()
+    assert row is not None
+    content = json.dumps([duckdb.__version__, columns, list(row)], default=str)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest(), int(row[0])
+
+
+def _published_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Table -> fingerprint of the serving copy attached as ``serving`` ({} when it has none)."""
+    has_column = con.execute(
+        "select count(*) from duckdb_columns() where database_name = 'serving' "
+        "and schema_name = 'meta' and table_name = 'published_tables' "
+        "and column_name = 'content_hash'"
+    ).fetchone()
+    if not has_column or not has_column[0]:
+        return {}
+    rows = con.execute(
+        "select table_name, content_hash from serving.meta.published_tables "
+        "where content_hash is not null"
+    ).fetchall()
+    return {str(table): str(fingerprint) for table, fingerprint in rows}
+
+
+def _serving_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = 'serving' and schema_name in (select unnest(?))",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def _copy_marts(
+    con: duckdb.DuckDBPyConnection,
+    descriptions: dict[str, tuple[str, dict[str, str]]],
+    published: dict[str, str],
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """Bring the serving copy's marts up to the build's: replace the tables whose fingerprint
+    differs from ``published`` (the copy's own), drop the ones no longer built, comment all.
+    Returns table -> (row count, fingerprint) and the tables copied."""
+    tables: dict[str, tuple[int, str]] = {}
+    copied: list[str] = []
+    relations = _mart_relations(con)
     for schema in PUBLISHED_SCHEMAS:
         con.execute(f"create schema if not exists serving.{schema}")
+    present = _serving_tables(con)
+    for stale in sorted(present - {f"{schema}.{name}" for schema, name in relations}):
+        schema, name = stale.split(".", 1)
+        con.execute(f'drop table serving.{schema}."{name}"')
+    for schema, name in relations:
+        table = f"{schema}.{name}"
+        target = f'serving.{schema}."{name}"'
+        fingerprint, row_count = _fingerprint(con, schema, name)
+        tables[table] = (row_count, fingerprint)
+        if table in present and published.get(table) == fingerprint:
+            continue
+        con.execute(f'create or replace table {target} as select * from build.{schema}."{name}"')
+        copied.append(table)
     for schema, name in relations:
         target = f'serving.{schema}."{name}"'
-        con.execute(f'create table {target} as select * from build.{schema}."{name}"')
-        row = con.execute(f"select count(*) from {target}").fetchone()
-        tables[f"{schema}.{name}"] = int(row[0]) if row else 0
         description, columns = descriptions.get(name, ("", {}))
-        if description:
-            con.execute(f"comment on table {target} is {_sql_string(description.strip())}")
+        # (written again on kept tables too, so an edited description is never stale)
+        comment = _sql_string(description.strip()) if description else "null"
+        con.execute(f"comment on table {target} is {comment}")
         for column, text in columns.items():
             if text:
                 con.execute(f'comment on column {target}."{column}" is {_sql_string(text.strip())}')
-    return tables
+    return tables, copied
 
 
-def _write_metadata(con: duckdb.DuckDBPyConnection, version: str, tables: dict[str, int]) -> None:
+def _write_metadata(
+    con: duckdb.DuckDBPyConnection, version: str, tables: dict[str, tuple[int, str]]
+) -> None:
+    con.execute("drop schema if exists serving.meta cascade")
     con.execute("create schema serving.meta")
     con.execute(
         "create table serving.meta.publication as "
         "select ?::varchar as version, ?::timestamp as published_at, ?::varchar as storage_version",
         [version, datetime.now(UTC).replace(tzinfo=None), STORAGE_VERSION],
     )
-    con.execute("create table serving.meta.published_tables (table_name varchar, row_count bigint)")
+    con.execute(
+        "create table serving.meta.published_tables "
+        "(table_name varchar, row_count bigint, content_hash varchar)"
+    )
     if tables:
         con.executemany(
-            "insert into serving.meta.published_tables values (?, ?)", list(tables.items())
+            "insert into serving.meta.published_tables values (?, ?, ?)",
+            [(table, rows, fingerprint) for table, (rows, fingerprint) in tables.items()],
         )
     con.execute(
         "comment on table serving.meta.publication is "
         "'One row: the version of this serving file and when it was published (UTC).'"
+    )
+    con.execute(
+        "comment on table serving.meta.published_tables is "
+        "'One row per published table: its row count and content fingerprint (a new version "
+        "copies only the tables whose fingerprint changed).'"
     )
 
 
@@ -140,8 +227,12 @@ def publish(
     *,
     manifest_path: Path | None = None,
     keep: int = 5,
+    incremental: bool = True,
 ) -> Publication:
-    """Copy the marts of ``warehouse`` into a new serving file and swap it in atomically."""
+    """Copy the marts of ``warehouse`` into a new serving file and swap it in atomically.
+
+    ``incremental``: start from the current serving file and copy only the marts that changed
+    (``False``: copy every mart into an empty file)."""
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     versions_dir = serving_dir / "versions"
     versions_dir.mkdir(parents=True, exist_ok=True)
@@ -149,12 +240,17 @@ def publish(
     building = versions_dir / f".building-{version}.duckdb"
     final = versions_dir / f"funnel-{version}.duckdb"
 
+    current = serving_dir / SERVING_NAME
+    if incremental and current.exists():
+        # start from the published version; its unchanged marts are kept as they are
+        shutil.copyfile(current, building)
     with duckdb.connect(config=PUBLISH_SETTINGS) as con:
         con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
         con.execute(
             f"attach {_sql_string(str(building))} as serving (storage_version '{STORAGE_VERSION}')"
         )
-        tables = _copy_marts(con, _descriptions(manifest_path))
+        published = _published_fingerprints(con)
+        tables, copied = _copy_marts(con, _descriptions(manifest_path), published)
         _write_metadata(con, version, tables)
         con.execute("checkpoint serving")
         con.execute("detach serving")
@@ -169,4 +265,5 @@ def publish(
     _fsync(serving_dir)
     for old in sorted(versions_dir.glob("funnel-*.duckdb"))[:-keep]:
         old.unlink()
-    return Publication(version, serving_dir / SERVING_NAME, final, tables)
+    row_counts = {table: rows for table, (rows, _) in tables.items()}
+    return Publication(version, serving_dir / SERVING_NAME, final, row_counts, tuple(copied))

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: models and seeds as assets, dbt tests as asset checks."""
 
 import os
+import uuid
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from orchestration.defs.assets.ingestion import progress_log
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.handover import hand_over_raw
+from orchestration.parse_state import restore_state, save_state
 
 
 class FunnelDbtTranslator(DagsterDbtTranslator):
@@ -82,15 +84,25 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
             command.append("--full-refresh")
         built = checked = 0
         progress_log.info(f"[dbt] dbt {' '.join(command)} ...")
-        for event in dbt.cli(command, context=context).stream():
-            if isinstance(event, dg.Output | dg.AssetMaterialization):
-                built += 1
-                progress_log.info(f"[dbt] built {event_key(event)} ({built})")
-            elif isinstance(event, dg.AssetCheckResult):
-                checked += 1
-                if not event.passed:
-                    progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
-            yield event
+        # the invocation's own target folder (as dagster-dbt names it), started from this
+        # warehouse's partial-parse state and saving it back: a new path elsewhere never makes
+        # this warehouse's next build re-parse the project (orchestration/parse_state.py)
+        warehouse = Path(paths.warehouse)
+        target_dir = dbt_project().project_dir / "target" / invocation_folder(context)
+        restore_state(warehouse, target_dir, engine.name)
+        try:
+            for event in dbt.cli(command, context=context, target_path=target_dir).stream():
+                if isinstance(event, dg.Output | dg.AssetMaterialization):
+                    built += 1
+                    progress_log.info(f"[dbt] built {event_key(event)} ({built})")
+                elif isinstance(event, dg.AssetCheckResult):
+                    checked += 1
+                    if not event.passed:
+                        progress_log.warning(f"[dbt] test FAILED: {event.check_name}")
+                yield event
+        finally:
+            # a failed test leaves the parse as good as a pass does
+            save_state(warehouse, target_dir, engine.name)
         progress_log.info(f"[dbt] {built} models/seeds built, {checked} tests run")
 
     return funnel_dbt_assets
@@ -99,6 +111,13 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
 def dbt_run_config(full_refresh: bool) -> dict[str, dg.Config]:
     """The ``ops`` part of a run config that sets the dbt step's options."""
     return {funnel_dbt_assets().op.name: DbtBuildConfig(full_refresh=full_refresh)}
+
+
+def invocation_folder(context: dg.AssetExecutionContext) -> str:
+    """A folder name unique to this dbt invocation, as dagster-dbt's own:
+    ``<op>-<run id[:7]>-<random>`` (the benchmark finds a run's artifacts by it)."""
+    op_name = context.op_execution_context.op.name
+    return f"{op_name}-{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
 
 
 def event_key(event: dg.Output | dg.AssetMaterialization) -> str:

@@ -42,8 +42,8 @@ def serving_file_asset() -> dg.AssetsDefinition:
             manifest_path=dbt_project().manifest_path,
         )
         message = (
-            f"published version {publication.version}: {len(publication.tables)} tables "
-            f"-> {publication.path}"
+            f"published version {publication.version}: {len(publication.tables)} tables, "
+            f"{len(publication.copied)} of them changed and copied -> {publication.path}"
         )
         context.log.info(message)
         progress_log.info(message)
@@ -53,6 +53,7 @@ def serving_file_asset() -> dg.AssetsDefinition:
                 "path": str(publication.path),
                 "tables": len(publication.tables),
                 "rows": sum(publication.tables.values()),
+                "tables_copied": len(publication.copied),
             }
         )
 
