@@ -1,7 +1,7 @@
 """``funnel``: generate sample data, build the warehouse, run the demo.
 
 funnel generate --leads 5000 --seed 7 --output data/landing
-funnel build [--landing DIR] [--warehouse FILE]
+funnel build [--landing DIR] [--warehouse FILE] [--target duckdb|postgres|spark]
 funnel demo
 funnel retract <file path or sha256>
 funnel metrics query --metrics win_rate --group-by metric_time__quarter   (any mf command)
@@ -65,13 +65,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_build(landing: Path, warehouse: Path, serving: Path, *, full_refresh: bool = False) -> bool:
+def run_build(
+    landing: Path,
+    warehouse: Path,
+    serving: Path,
+    *,
+    full_refresh: bool = False,
+    target: str = "duckdb",
+) -> bool:
     """Run the nightly_build job (lock, Dagster instance, dbt parse, run); print its summary."""
     _setup_progress_output()
     from orchestration.runner.nightly import run_build as run_nightly_build
 
     summary = run_nightly_build(
-        landing, warehouse, serving, full_refresh=full_refresh, progress=_progress
+        landing, warehouse, serving, full_refresh=full_refresh, progress=_progress, target=target
     )
     _progress("\nrun summary:")
     for line in summary.lines():
@@ -90,16 +97,25 @@ def print_counts(warehouse: Path) -> None:
 
 
 def build_and_report(
-    landing: Path, warehouse: Path, serving: Path, *, full_refresh: bool = False, what: str
+    landing: Path,
+    warehouse: Path,
+    serving: Path,
+    *,
+    full_refresh: bool = False,
+    what: str,
+    target: str = "duckdb",
 ) -> int:
     """Build, print the row counts and the outcome; the exit code (3: another build runs)."""
     from orchestration.runner.lock import WarehouseBusy
 
     try:
-        ok = run_build(landing, warehouse, serving, full_refresh=full_refresh)
+        ok = run_build(landing, warehouse, serving, full_refresh=full_refresh, target=target)
     except WarehouseBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return 3
+    if target != "duckdb":  # issue 15: DuckDB holds raw only; the marts are on the engine
+        print(f"{what} {'succeeded' if ok else 'FAILED (see above)'}: marts on {target}")
+        return 0 if ok else 1
     print_counts(warehouse)
     print(f"serving file: {serving / 'funnel.duckdb'}")
     if ok and (serving / "report" / "index.html").exists():
@@ -115,8 +131,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not landing.is_dir():
         print(f"error: landing folder {landing} does not exist", file=sys.stderr)
         return 2
+    from orchestration.engines.targets import normalize_target
+
     return build_and_report(
-        landing, warehouse, serving, full_refresh=args.full_refresh, what="build"
+        landing,
+        warehouse,
+        serving,
+        full_refresh=args.full_refresh,
+        what="build",
+        target=normalize_target(args.target),
     )
 
 
@@ -260,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--full-refresh",
         action="store_true",
         help="rebuild incremental models from all of raw (after changing their SQL)",
+    )
+    build.add_argument(
+        "--target",
+        default=os.environ.get("FUNNEL_TARGET") or "duckdb",
+        choices=["duckdb", "postgres", "spark", "local"],
+        help="engine dbt builds on: duckdb (default; FUNNEL_TARGET), postgres or spark "
+        '(raw is loaded into DuckDB, then handed over; README "Scaling out")',
     )
     build.set_defaults(func=cmd_build)
 

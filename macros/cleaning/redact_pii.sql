@@ -72,7 +72,7 @@
     )
 {%- endmacro %}
 
-{#- Snowflake, Databricks / Spark 3.4+: regexp_like and regexp_substr. -#}
+{#- Snowflake: regexp_like and regexp_substr. -#}
 {% macro default__contains_pii(expression) -%}
     (
         regexp_like({{ expression }}, '.*{{ pii_email_pattern() }}.*', 'i')
@@ -84,5 +84,22 @@
             ),
             '[^0-9]', ''
         )), 0) between 9 and 15
+    )
+{%- endmacro %}
+
+{#- Spark (Java regex): rlike finds the pattern anywhere, (?i) makes it case-insensitive;
+    regexp_replace replaces every match; regexp_extract gives '' when nothing matches. -#}
+{% macro spark__contains_pii(expression) -%}
+    (
+        {{ expression }} rlike '(?i){{ pii_email_pattern() }}'
+        or {{ expression }} rlike '{{ pii_international_phone_pattern() }}'
+        or length(regexp_replace(
+            regexp_extract(
+                regexp_replace({{ expression }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}', ' '),
+                '{{ pii_grouped_phone_pattern() }}',
+                0
+            ),
+            '[^0-9]', ''
+        )) between 9 and 15
     )
 {%- endmacro %}

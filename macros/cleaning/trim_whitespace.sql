@@ -1,5 +1,5 @@
-{#- Strip leading and trailing whitespace: spaces everywhere, and on DuckDB and Postgres also
-    tabs, carriage returns, newlines and no-break spaces, which a plain trim() keeps there. -#}
+{#- Strip leading and trailing whitespace: spaces everywhere, and on DuckDB, Postgres and Spark
+    also tabs, carriage returns, newlines and no-break spaces, which a plain trim() keeps. -#}
 {% macro trim_whitespace(column_name) -%}
     {{ return(adapter.dispatch('trim_whitespace', 'funnel_warehouse')(column_name)) }}
 {%- endmacro %}
@@ -14,4 +14,9 @@
 
 {% macro postgres__trim_whitespace(column_name) -%}
     btrim({{ column_name }}, ' ' || chr(9) || chr(10) || chr(13) || chr(160))
+{%- endmacro %}
+
+{#- Spark: chr() takes a code point below 256, which covers the no-break space. -#}
+{% macro spark__trim_whitespace(column_name) -%}
+    trim(both ' ' || chr(9) || chr(10) || chr(13) || chr(160) from {{ column_name }})
 {%- endmacro %}

@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration import settings
 from orchestration.dbt_project import dbt_executable, dbt_project
+from orchestration.engines.targets import normalize_target, target_from_environment
 
 
 class WarehousePaths(dg.ConfigurableResource):
@@ -30,8 +31,27 @@ class WarehousePaths(dg.ConfigurableResource):
         )
 
 
+class Engine(dg.ConfigurableResource):
+    """Which dbt target (engine) the models are built on: ``duckdb`` (default), ``postgres``
+    or ``spark`` (issue 15). The default comes from ``FUNNEL_TARGET``; a run can set it in its
+    run config (``resources: engine: config: target: postgres``), as ``funnel build --target``
+    does. Ingestion always writes DuckDB raw; another engine gets raw handed over first."""
+
+    target: str = "duckdb"
+
+    @classmethod
+    def from_environment(cls) -> Engine:
+        return cls(target=target_from_environment())
+
+    @property
+    def name(self) -> str:
+        """The canonical target name (``local`` reads as ``duckdb``)."""
+        return normalize_target(self.target)
+
+
 def build_resources() -> dict[str, object]:
     return {
         "paths": WarehousePaths.from_environment(),
+        "engine": Engine.from_environment(),
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
     }

@@ -8,6 +8,7 @@ runs a killed build left behind, parse the dbt project, run the job, summarise.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from orchestration.dbt_project import parse_project
 from orchestration.definitions import load_definitions
 from orchestration.defs.assets.dbt import dbt_run_config
 from orchestration.defs.jobs import NIGHTLY_BUILD
-from orchestration.defs.resources import WarehousePaths
+from orchestration.defs.resources import Engine, WarehousePaths
+from orchestration.engines.targets import DUCKDB, TARGET_VARIABLE
 from orchestration.run_summary import RunSummary, summarize
 from orchestration.runner.instance import dagster_home, fail_interrupted_runs, open_instance
 from orchestration.runner.lock import build_lock, ensure_no_other_writer
@@ -33,6 +35,7 @@ def nightly_build_run_config(
     *,
     full_refresh: bool = False,
     log_level: str | None = None,
+    target: str = DUCKDB,
 ) -> dg.RunConfig:
     """Paths for the ``paths`` resource, options for the dbt step (found by the definitions)."""
     paths = WarehousePaths(
@@ -42,7 +45,9 @@ def nightly_build_run_config(
     if log_level:
         loggers = {"console": {"config": {"log_level": log_level}}}
     return dg.RunConfig(
-        ops=dbt_run_config(full_refresh), resources={"paths": paths}, loggers=loggers
+        ops=dbt_run_config(full_refresh),
+        resources={"paths": paths, "engine": Engine(target=target)},
+        loggers=loggers,
     )
 
 
@@ -61,6 +66,7 @@ def run_build(
     *,
     full_refresh: bool = False,
     progress: Progress = print,
+    target: str = DUCKDB,
 ) -> RunSummary:
     """The whole nightly build from the command line. Raises ``WarehouseBusy`` at once when
     another build holds the lock or a reader holds the build file."""
@@ -70,10 +76,18 @@ def run_build(
             for run_id in fail_interrupted_runs(instance):
                 progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
             progress("parsing the dbt project ...")
+            # parse with the build's target, so dbt keeps the partial-parse state for the build
+            os.environ[TARGET_VARIABLE] = target
             parse_project(warehouse)
-            progress(f"building {warehouse} from {landing}")
+            where = "" if target == DUCKDB else f" (dbt on {target})"
+            progress(f"building {warehouse} from {landing}{where}")
             run_config = nightly_build_run_config(
-                landing, warehouse, serving, full_refresh=full_refresh, log_level="WARNING"
+                landing,
+                warehouse,
+                serving,
+                full_refresh=full_refresh,
+                log_level="WARNING",
+                target=target,
             )
             result = execute_nightly_build(instance, run_config)
     return summarize(result, warehouse)

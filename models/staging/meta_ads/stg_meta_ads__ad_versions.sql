@@ -41,11 +41,11 @@ add_validity as (
     select
         *,
         case
-            when row_number() over (partition by ad_id order by updated_at) = 1
+            when row_number() over (partition by ad_id order by updated_at nulls last) = 1
                 then cast('1900-01-01' as timestamp)
             else updated_at
         end as valid_from,
-        lead(updated_at) over (partition by ad_id order by updated_at) as valid_to
+        lead(updated_at) over (partition by ad_id order by updated_at nulls last) as valid_to
 
     from renamed
 

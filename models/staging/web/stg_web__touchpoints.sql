@@ -2,9 +2,12 @@
     row loaded since the newest loaded_at already here, instead of deduplicating every
     touchpoint ever landed (BENCHMARKS.md has the measurement). The model is a pure function
     of raw (no seed, no var), so new rows are the only thing that can change it; after a
-    change to this SQL, rebuild it with `funnel build --full-refresh`. -#}
+    change to this SQL, rebuild it with `funnel build --full-refresh`.
+    On Spark a table, rebuilt every night: plain Spark tables have no delete or merge, and
+    dbt-spark would silently append instead (pitfall 23); insert_overwrite would replace the
+    whole table (or partition) with only the re-ranked keys. -#}
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     unique_key='touchpoint_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

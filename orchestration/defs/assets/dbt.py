@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -16,7 +17,8 @@ from dagster_dbt import (
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.assets.ingestion import progress_log
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
-from orchestration.defs.resources import WarehousePaths
+from orchestration.defs.resources import Engine, WarehousePaths
+from orchestration.engines.handover import hand_over_raw
 
 
 class FunnelDbtTranslator(DagsterDbtTranslator):
@@ -64,6 +66,7 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
         dbt: DbtCliResource,
         paths: WarehousePaths,
+        engine: Engine,
         config: DbtBuildConfig,
     ) -> Iterator[Any]:
         """``dbt build`` of the selected models, seeds and data tests against the warehouse."""
@@ -72,7 +75,9 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         os.environ["FUNNEL_WAREHOUSE"] = paths.warehouse
         # dbt unit tests check SQL logic on fixed fixtures, not the night's data: they run in
         # the test suite (tests/test_dbt_unit_tests.py), not in every nightly build
-        command = ["build", "--exclude-resource-type", "unit_test"]
+        command = ["build", "--exclude-resource-type", "unit_test", "--target", engine.name]
+        # issue 15: another engine reads raw from its own raw schema, copied from DuckDB's
+        hand_over_raw(Path(paths.warehouse), engine.name, progress_log.info)
         if config.full_refresh:
             command.append("--full-refresh")
         built = checked = 0

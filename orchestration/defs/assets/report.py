@@ -7,7 +7,8 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.assets.serving import serving_file_asset
-from orchestration.defs.resources import WarehousePaths
+from orchestration.defs.resources import Engine, WarehousePaths
+from orchestration.engines.targets import DUCKDB
 from orchestration.report.build import build_report
 
 progress_log = logging.getLogger("funnel.progress")
@@ -27,8 +28,11 @@ def funnel_report_asset() -> dg.AssetsDefinition:
         "channel and owner. Not built when the serving file was not published.",
     )
     def funnel_report(
-        context: dg.AssetExecutionContext, paths: WarehousePaths
+        context: dg.AssetExecutionContext, paths: WarehousePaths, engine: Engine
     ) -> dg.MaterializeResult:
+        if engine.name != DUCKDB:  # issue 15: the report reads the DuckDB serving file only
+            context.log.info(f"no report: the marts were built on {engine.name}")
+            return dg.MaterializeResult(metadata={"skipped": f"marts on {engine.name}"})
         report = build_report(Path(paths.serving_dir))
         context.log.info(f"report {report.path} ({report.size_bytes:,} bytes)")
         return dg.MaterializeResult(

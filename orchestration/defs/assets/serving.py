@@ -9,7 +9,9 @@ import dagster as dg
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.assets.dbt import funnel_dbt_assets
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
-from orchestration.defs.resources import WarehousePaths
+from orchestration.defs.resources import Engine, WarehousePaths
+from orchestration.engines.serving import publish_on_engine
+from orchestration.engines.targets import DUCKDB
 from orchestration.publishing.serving_file import publish
 
 progress_log = logging.getLogger("funnel.progress")
@@ -30,8 +32,10 @@ def serving_file_asset() -> dg.AssetsDefinition:
         "test upstream failed.",
     )
     def serving_file(
-        context: dg.AssetExecutionContext, paths: WarehousePaths
+        context: dg.AssetExecutionContext, paths: WarehousePaths, engine: Engine
     ) -> dg.MaterializeResult:
+        if engine.name != DUCKDB:  # issue 15: the marts live on that engine; no DuckDB file
+            return publish_on_engine(engine.name, context.log.info, progress_log.info)
         publication = publish(
             Path(paths.warehouse),
             Path(paths.serving_dir),
