@@ -21,7 +21,7 @@ rank_conversions as (
         company_domain,
         row_number() over (
             partition by converted_deal_id
-            order by converted_date, created_at, lead_id
+            order by converted_date nulls last, created_at nulls last, lead_id
         ) as conversion_rank
 
     from stg_salesforce__leads
