@@ -8,6 +8,6 @@
         when {{ amount_column }} is null then null
         when upper({{ currency_column }}) = '{{ var("reporting_currency") | upper | trim }}'
             then {{ amount_column }}
-        else {{ amount_column }} * {{ rate_column }}
+        else {{ multiply_amount_by_rate(amount_column, rate_column) }}
     end
 {%- endmacro %}

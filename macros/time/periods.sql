@@ -7,7 +7,12 @@
 
 {#- Last day (inclusive) of the period_grain that starts on the date expression period_start. -#}
 {% macro period_end(period_grain, period_start) -%}
-    cast({{ dbt.dateadd('day', -1, dbt.dateadd(period_grain, 1, period_start)) }} as date)
+    {#- a quarter is added as three months: PostgreSQL has no interval '1 quarter' -#}
+    {%- if period_grain == 'quarter' -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, period_start)) }} as date)
+    {%- else -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd(period_grain, 1, period_start)) }} as date)
+    {%- endif -%}
 {%- endmacro %}
 
 

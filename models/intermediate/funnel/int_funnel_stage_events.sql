@@ -238,9 +238,9 @@ sequence_events as (
         row_number() over (
             partition by entity_type, entity_id
             order by
-                changed_at,
+                changed_at nulls last,
                 case when event_type = 'created' then 0 else 1 end,
-                recorded_changed_at,
+                recorded_changed_at nulls last,
                 case when stage_order is null then 1 else 0 end,
                 stage_order,
                 stage_event_id

@@ -59,7 +59,7 @@ convert_durations as (
 
     select
         *,
-        duration_seconds / 86400.0 as duration_days
+        {{ safe_divide('duration_seconds', '86400.0') }} as duration_days
 
     from measure_spells
 

@@ -52,7 +52,7 @@ number_lead_touches as (
         channel = '{{ attribution_direct_channel() }}' as is_direct,
         row_number() over (
             partition by lead_id
-            order by occurred_at, touchpoint_id
+            order by occurred_at nulls last, touchpoint_id
         ) as touch_position
 
     from map_channels

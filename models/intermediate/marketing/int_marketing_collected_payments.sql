@@ -84,7 +84,7 @@ rank_won_deals_per_account as (
         int_deal_outcomes.won_at,
         row_number() over (
             partition by stg_crm__deals.account_id
-            order by int_deal_outcomes.won_at, int_deal_outcomes.deal_id
+            order by int_deal_outcomes.won_at nulls last, int_deal_outcomes.deal_id
         ) as won_rank
 
     from int_deal_outcomes
@@ -112,7 +112,7 @@ link_funnel_entities as (
         find_first_won_deals.funnel_entity_id,
         row_number() over (
             partition by convert_remaining_amounts.customer_id
-            order by convert_remaining_amounts.paid_at, convert_remaining_amounts.invoice_id
+            order by convert_remaining_amounts.paid_at nulls last, convert_remaining_amounts.invoice_id
         ) as customer_payment_number
 
     from convert_remaining_amounts

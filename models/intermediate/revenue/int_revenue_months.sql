@@ -8,12 +8,6 @@ int_payments_invoice_mrr as (
 
 ),
 
-generate_month_numbers as (
-
-    {{ dbt.generate_series(1200) }}
-
-),
-
 find_month_range as (
 
     select
@@ -32,18 +26,43 @@ find_month_range as (
 
 ),
 
-list_months as (
+find_month_bounds as (
 
     select
-        cast(
-            {{ dbt.dateadd('month', 'generate_month_numbers.generated_number - 1', 'find_month_range.first_month') }}
-            as date
-        ) as mrr_month,
-        find_month_range.as_of_month,
-        find_month_range.data_month
+        first_month,
+        cast({{ dbt.dateadd('month', -1, 'as_of_month') }} as date) as last_as_of_month,
+        cast({{ dbt.dateadd('month', -1, 'data_month') }} as date) as last_data_month,
+        cast({{ dbt.date_trunc('month', plausible_date_to()) }} as date) as last_plausible_month
 
     from find_month_range
-    cross join generate_month_numbers
+
+),
+
+find_last_month as (
+
+    {# the last month before both the as-of month and the month after the data, not after
+       plausible_date_to: the least of the three (none without data) #}
+    select
+        first_month,
+        case
+            when last_data_month is null then null
+            when last_data_month <= last_as_of_month and last_data_month <= last_plausible_month
+                then last_data_month
+            when last_as_of_month <= last_plausible_month then last_as_of_month
+            else last_plausible_month
+        end as last_month
+
+    from find_month_bounds
+
+),
+
+list_months as (
+
+    select cast(spine_value as date) as mrr_month
+    from (
+        select {{ date_series('month', 'first_month', 'last_month') }} as spine_value
+        from find_last_month
+    ) as spine_values
 
 ),
 
@@ -55,9 +74,6 @@ keep_complete_months as (
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'mrr_month')) }} as date) as month_end_date
 
     from list_months
-    where mrr_month < as_of_month
-        and mrr_month < data_month
-        and mrr_month <= {{ plausible_date_to() }}
 
 )
 

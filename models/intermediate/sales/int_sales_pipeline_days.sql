@@ -1,7 +1,6 @@
-{#- At most this many days (about 44 years) from the first deal version: dbt.generate_series
-    needs its bound when the SQL is compiled. The days stay inside the plausible-date window
-    (plausible_date_from / plausible_date_to), whatever date a version carries. -#}
-{%- set max_days = 16384 -%}
+{#- Every day from the day after the first deal version to the last fx rate day (not after
+    the as-of date), inside the plausible-date window (plausible_date_from /
+    plausible_date_to), whatever date a version carries (date_series). -#}
 
 with
 
@@ -42,26 +41,31 @@ find_last_day as (
 
 ),
 
-generate_numbers as (
+find_day_range as (
 
-    {{ dbt.generate_series(max_days) }}
+    select
+        find_first_day.first_day,
+        case
+            when find_last_day.last_day > {{ plausible_date_to() }} then {{ plausible_date_to() }}
+            else find_last_day.last_day
+        end as last_day
+
+    from find_first_day
+    cross join find_last_day
 
 ),
 
 list_days as (
 
-    select
-        cast({{ dbt.dateadd('day', 'generate_numbers.generated_number - 1', 'find_first_day.first_day') }} as date)
-            as pipeline_date,
-        find_last_day.last_day
-
-    from generate_numbers
-    cross join find_first_day
-    cross join find_last_day
+    select cast(spine_value as date) as pipeline_date
+    from (
+        select {{ date_series('day', 'first_day', 'last_day') }} as spine_value
+        from find_day_range
+    ) as spine_values
 
 ),
 
-keep_days_to_last_day as (
+add_periods as (
 
     select
         pipeline_date,
@@ -69,9 +73,7 @@ keep_days_to_last_day as (
         {{ period_start('quarter', 'pipeline_date') }} as quarter_start_date
 
     from list_days
-    where pipeline_date <= last_day
-        and pipeline_date <= {{ plausible_date_to() }}
 
 )
 
-select * from keep_days_to_last_day
+select * from add_periods

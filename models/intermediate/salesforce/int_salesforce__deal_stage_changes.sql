@@ -61,7 +61,7 @@ compare_with_previous as (
     select
         *,
         lag(stage_label) over (
-            partition by deal_id order by changed_at, source_file, source_line
+            partition by deal_id order by changed_at nulls last, source_file, source_line
         ) as previous_stage_label
 
     from collect_history

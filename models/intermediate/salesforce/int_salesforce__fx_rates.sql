@@ -32,17 +32,23 @@ bound_periods as (
 
 ),
 
+find_day_range as (
+
+    select
+        min(start_date) as first_day,
+        max(end_date) as last_day
+
+    from bound_periods
+
+),
+
 list_days as (
 
-    select cast(day_value as date) as rate_date
+    select cast(spine_value as date) as rate_date
     from (
-        select unnest(generate_series(
-            (select min(start_date) as first_day from bound_periods),
-            (select max(end_date) as last_day from bound_periods),
-            interval 1 day
-        )) as day_value
-    ) as days
-    where (select count(*) as period_count from bound_periods) > 0
+        select {{ date_series('day', 'first_day', 'last_day') }} as spine_value
+        from find_day_range
+    ) as spine_values
 
 ),
 

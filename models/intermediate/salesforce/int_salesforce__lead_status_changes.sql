@@ -37,7 +37,7 @@ rank_status_rows as (
         lead_id,
         old_value,
         row_number() over (
-            partition by lead_id order by changed_at, source_file, source_line
+            partition by lead_id order by changed_at nulls last, source_file, source_line
         ) as status_row_number
 
     from keep_status_rows

@@ -78,14 +78,14 @@ rank_deals as (
             partition by funnel_entity_type, funnel_entity_id
             order by
                 case when is_won then 1 when is_open then 2 else 3 end,
-                current_stage_order desc,
-                case when is_lost then current_stage_entered_at end desc,
-                current_stage_entered_at,
+                current_stage_order desc nulls last,
+                case when is_lost then current_stage_entered_at end desc nulls last,
+                current_stage_entered_at nulls last,
                 deal_id asc
         ) as deal_rank,
         row_number() over (
             partition by funnel_entity_type, funnel_entity_id
-            order by created_at desc, deal_id desc
+            order by created_at desc nulls last, deal_id desc
         ) as recency_rank
 
     from int_deal_outcomes

@@ -37,7 +37,7 @@ sum_points as (
         lead_id,
         sum(points) as lead_score,
         count(*) as matched_rule_count,
-        {{ dbt.listagg('rule_id', "', '", 'order by rule_id') }} as matched_rules
+        {{ sorted_listagg('rule_id', "', '") }} as matched_rules
 
     from int_marketing_lead_rule_matches
     group by lead_id

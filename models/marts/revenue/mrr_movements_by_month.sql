@@ -68,15 +68,15 @@ compute_rates as (
         new_mrr + expansion_mrr + reactivation_mrr - contraction_mrr - churned_mrr as net_new_mrr,
         case
             when customers_at_start > 0
-                then 100.0 * churned_customers / customers_at_start
+                then {{ safe_divide('100.0 * churned_customers', 'customers_at_start') }}
         end as customer_churn_rate,
         case
             when starting_mrr > 0
-                then 100.0 * (churned_mrr + contraction_mrr) / starting_mrr
+                then {{ safe_divide('100.0 * (churned_mrr + contraction_mrr)', 'starting_mrr') }}
         end as revenue_churn_rate,
         case
             when customers_at_end > 0
-                then ending_mrr / customers_at_end
+                then {{ safe_divide('ending_mrr', 'customers_at_end') }}
         end as arpa
 
     from fill_months
@@ -115,7 +115,7 @@ compute_ltv as (
         arpa,
         case
             when customer_churn_rate > 0
-                then arpa / (customer_churn_rate / 100.0)
+                then {{ safe_divide('arpa', safe_divide('customer_churn_rate', '100.0')) }}
         end as ltv
 
     from compute_rates

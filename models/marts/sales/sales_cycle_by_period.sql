@@ -17,9 +17,9 @@ summarize_won_deals as (
         owner_team,
         channel,
         count(*) as won_deal_count,
-        sum(sales_cycle_seconds) / 86400.0 as total_sales_cycle_days,
+        {{ safe_divide('sum(sales_cycle_seconds)', '86400.0') }} as total_sales_cycle_days,
         count(lead_to_won_seconds) as won_deal_with_lead_count,
-        sum(lead_to_won_seconds) / 86400.0 as total_lead_to_won_days,
+        {{ safe_divide('sum(lead_to_won_seconds)', '86400.0') }} as total_lead_to_won_days,
         sum(won_amount_reporting) as won_amount_reporting
 
     from int_sales_deal_closes_by_period

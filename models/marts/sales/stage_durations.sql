@@ -56,7 +56,7 @@ measure_days as (
         stage_key,
         spell_status,
         spell_seconds,
-        spell_seconds / 86400.0 as spell_days
+        {{ safe_divide('spell_seconds', '86400.0') }} as spell_days
 
     from classify_spells
 
@@ -67,7 +67,7 @@ summarize_completed_spells as (
     select
         stage_key,
         count(*) as completed_spell_count,
-        sum(spell_seconds) / 86400.0 / count(*) as completed_mean_days,
+        {{ safe_divide(safe_divide('sum(spell_seconds)', '86400.0'), 'count(*)') }} as completed_mean_days,
         {{ percentile('spell_days', 0.5) }} as completed_median_days,
         {{ percentile('spell_days', 0.9) }} as completed_p90_days
 
@@ -82,7 +82,7 @@ summarize_open_spells as (
     select
         stage_key,
         count(*) as open_spell_count,
-        sum(spell_seconds) / 86400.0 / count(*) as open_mean_age_days,
+        {{ safe_divide(safe_divide('sum(spell_seconds)', '86400.0'), 'count(*)') }} as open_mean_age_days,
         {{ percentile('spell_days', 0.5) }} as open_median_age_days,
         {{ percentile('spell_days', 0.9) }} as open_p90_age_days,
         max(spell_days) as open_max_age_days

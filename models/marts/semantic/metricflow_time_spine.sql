@@ -1,50 +1,24 @@
 -- The day spine MetricFlow needs (time_spine in the YAML): every day from var
--- time_spine_start_date to var time_spine_end_date, built from a cross join of digits and
--- dbt's cross-database dateadd so that it ports to any warehouse.
+-- time_spine_start_date to var time_spine_end_date, from the project's portable calendar
+-- macro (date_series).
 with
 
-digits as (
-
-    {%- for digit in range(10) %}
-    select {{ digit }} as digit
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-
-),
-
-day_offsets as (
+spine_values as (
 
     select
-        thousands.digit * 1000 + hundreds.digit * 100 + tens.digit * 10 + ones.digit
-            as day_offset
-
-    from digits as thousands
-    cross join digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
-
-),
-
-spine_days as (
-
-    select
-        cast(
-            {{ dbt.dateadd('day', 'day_offset', "cast('" ~ var('time_spine_start_date') ~ "' as date)") }}
-            as date
-        ) as date_day
-
-    from day_offsets
+        {{ date_series(
+            'day',
+            "cast('" ~ var('time_spine_start_date') ~ "' as date)",
+            "cast('" ~ var('time_spine_end_date') ~ "' as date)"
+        ) }} as spine_value
 
 ),
 
 final as (
 
-    select date_day
+    select cast(spine_value as date) as date_day
 
-    from spine_days
-    where date_day <= cast('{{ var("time_spine_end_date") }}' as date)
+    from spine_values
 
 )
 
