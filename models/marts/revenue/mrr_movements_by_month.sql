@@ -65,14 +65,20 @@ compute_rates as (
 
     select
         *,
-        new_mrr + expansion_mrr + reactivation_mrr - contraction_mrr - churned_mrr as net_new_mrr,
+        {{ add_amounts([
+            ('+', 'new_mrr'), ('+', 'expansion_mrr'), ('+', 'reactivation_mrr'),
+            ('-', 'contraction_mrr'), ('-', 'churned_mrr'),
+        ]) }} as net_new_mrr,
         case
             when customers_at_start > 0
                 then {{ safe_divide('100.0 * churned_customers', 'customers_at_start') }}
         end as customer_churn_rate,
         case
             when starting_mrr > 0
-                then {{ safe_divide('100.0 * (churned_mrr + contraction_mrr)', 'starting_mrr') }}
+                then {{ safe_divide(
+                    '100.0 * (' ~ add_amounts([('+', 'churned_mrr'), ('+', 'contraction_mrr')]) ~ ')',
+                    'starting_mrr',
+                ) }}
         end as revenue_churn_rate,
         case
             when customers_at_end > 0
