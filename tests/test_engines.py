@@ -54,11 +54,7 @@ def _build(landing: Path, warehouse: Path, target: str, *, full_refresh: bool = 
     with dg.DagsterInstance.ephemeral() as instance:
         result = execute_nightly_build(instance, config)
     failed = [
-        event.asset_check_evaluation_data.check_name
-        for event in result.all_events
-        if event.is_asset_check_evaluation
-        and event.asset_check_evaluation_data is not None
-        and not event.asset_check_evaluation_data.passed
+        check.check_name for check in result.get_asset_check_evaluations() if not check.passed
     ]
     assert result.success, f"the {target} build failed; failing checks: {failed}"
 
