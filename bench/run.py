@@ -194,7 +194,7 @@ def build_env() -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    # the CLI sets FUNNEL_TOUCHPOINTS_LEAD_SYSTEM itself from what is landed
+    # a native shape sets FUNNEL_TOUCHPOINTS_LEAD_SYSTEM itself (shape_env)
     for variable in (
         "FUNNEL_LANDING_DIR",
         "FUNNEL_WAREHOUSE",
@@ -202,6 +202,17 @@ def build_env() -> dict[str, str]:
         "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM",
     ):
         env.pop(variable, None)
+    return env
+
+
+def shape_env(shape: str) -> dict[str, str]:
+    """The build's environment for a native shape: the generated web touchpoints carry the
+    native CRM's lead ids, so their lead ids get that system's prefix (README "Web touchpoints
+    of a native CRM's leads"); `funnel demo --format` sets the same."""
+    env = build_env()
+    system = shape.split("-")[0]
+    if system in ("salesforce", "hubspot"):
+        env["FUNNEL_TOUCHPOINTS_LEAD_SYSTEM"] = system
     return env
 
 
@@ -263,7 +274,7 @@ def bench_shape(
         "seed": seed,
         "shape": shape,
         "dataset": {k: v for k, v in data.items() if k != "path"},
-        "full": build("full", landing, work, dagster_home, build_env()),
+        "full": build("full", landing, work, dagster_home, shape_env(shape)),
     }
     if not keep:
         for leftover in ("warehouse", "serving", "landing"):

@@ -17,12 +17,14 @@ canonical_world).
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.sample_data import generate_landing
+from tests.dbt_cli import run_dbt
 from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 from tests.salesforce_fixture import write_data_export
 
@@ -136,3 +138,31 @@ def test_mixed_landing_is_one_funnel(builds: dict[str, Path]) -> None:
         ("salesforce:00Q1", "won"),
         ("salesforce:00Q2", "mql"),
     ]
+
+
+CHECK = "assert_touchpoints_use_their_crms_lead_ids"
+
+
+def _touchpoints_rebuilt_with(
+    warehouse: Path, lead_system: str, workdir: Path
+) -> subprocess.CompletedProcess[str]:
+    """A copy of ``warehouse`` whose touchpoints are rebuilt under another setting of
+    touchpoints_lead_system, then the check that touchpoints find their CRM's leads."""
+    copy = workdir / "funnel.duckdb"
+    shutil.copy(warehouse, copy)
+    variables = f"{{touchpoints_lead_system: '{lead_system}'}}"
+    args = ["build", "--select", "stg_web__touchpoints", CHECK, "--full-refresh"]
+    return run_dbt([*args, "--vars", variables], copy, workdir)
+
+
+def test_touchpoints_with_the_wrong_lead_system_fail_the_build(
+    builds: dict[str, Path], canonical_world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Salesforce leads, the var not set: no touchpoint would find its lead, attribution empty
+    unset = _touchpoints_rebuilt_with(builds["salesforce"], "", tmp_path / "unset")
+    assert unset.returncode != 0
+    assert f"Failure in test {CHECK}" in unset.stdout, unset.stdout[-3000:]
+    # canonical leads, the var set to salesforce: the same silent mismatch the other way
+    wrong = _touchpoints_rebuilt_with(canonical_world[1], "salesforce", tmp_path / "wrong")
+    assert wrong.returncode != 0
+    assert f"Failure in test {CHECK}" in wrong.stdout, wrong.stdout[-3000:]
