@@ -46,14 +46,19 @@ convert_to_reporting_currency as (
 
     select
         classify_invoices.*,
-        case
-            when classify_invoices.mrr_exclusion_reason is null
-                then {{ to_reporting_currency(
-                    'classify_invoices.amount',
-                    'classify_invoices.currency',
-                    'stg_finance__fx_rates.rate_to_reporting',
-                ) }}
-        end as amount_reporting
+        {# decimal(38, 9) on every engine, as DuckDB types amount x rate (PostgreSQL's product
+            is an unconstrained numeric) #}
+        cast(
+            case
+                when classify_invoices.mrr_exclusion_reason is null
+                    then {{ to_reporting_currency(
+                        'classify_invoices.amount',
+                        'classify_invoices.currency',
+                        'stg_finance__fx_rates.rate_to_reporting',
+                    ) }}
+            end
+            as decimal(38, 9)
+        ) as amount_reporting
 
     from classify_invoices
     left join stg_finance__fx_rates

@@ -296,8 +296,10 @@ compute_metrics as (
                 then null
             when attributed_won_revenue = previous_attributed_won_revenue
                 then 0.0
-            else (attributed_won_revenue - previous_attributed_won_revenue)
-                / (spend_amount_reporting - previous_spend_amount_reporting)
+            else {{ safe_divide(
+                'attributed_won_revenue - previous_attributed_won_revenue',
+                'spend_amount_reporting - previous_spend_amount_reporting'
+            ) }}
         end as incremental_romi,
 
         ---------- booleans
