@@ -87,10 +87,11 @@ normalise_to_monthly as (
         amount_reporting,
         case when mrr_exclusion_reason is null then service_month_count end as service_month_count,
         service_day_count,
-        case
-            when mrr_exclusion_reason is null
-                then cast(amount_reporting / service_month_count as decimal(38, 9))
-        end as monthly_mrr,
+        {# cast outside the case: PostgreSQL drops the type's scale of a case with a null branch #}
+        cast(
+            case when mrr_exclusion_reason is null then amount_reporting / service_month_count end
+            as decimal(38, 9)
+        ) as monthly_mrr,
 
         ---------- booleans
         mrr_exclusion_reason is null as is_mrr_eligible,
