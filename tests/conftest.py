@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -107,3 +108,24 @@ def canonical_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     landing = root / "landing"
     generate_landing(landing, **WORLD)
     return landing, build_world(root, landing, {"FUNNEL_AS_OF_DATE": AS_OF})
+
+
+@pytest.fixture(scope="session")
+def mixed_world(
+    tmp_path_factory: pytest.TempPathFactory, canonical_world: tuple[Path, Path]
+) -> Path:
+    """The CRM oracles' canonical world plus both hand-made native orgs in one landing folder
+    (the Salesforce Data Export of tests/salesforce_fixture.py and the HubSpot dump of
+    tests/fixtures/hubspot_dump), built once: its warehouse. The Salesforce and the HubSpot
+    oracle each assert that the canonical funnel rows stay the canonical build's and that their
+    own org's entities join them (one build for both, where each used to build its own mix)."""
+    from tests.native_equivalence import AS_OF, build_world
+    from tests.salesforce_fixture import write_data_export
+
+    canonical_landing, _ = canonical_world
+    root = tmp_path_factory.mktemp("mixed_world")
+    landing = root / "landing"
+    shutil.copytree(canonical_landing, landing)
+    write_data_export(landing)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "hubspot_dump", landing / "hubspot")
+    return build_world(root, landing, {"FUNNEL_AS_OF_DATE": AS_OF})

@@ -211,15 +211,6 @@ def test_no_model_is_incremental_on_spark(tmp_path: Path) -> None:
 #: decimal(38, 12) credit arithmetic, so position-based credits miss 1 by < 1e-6), and its marts
 #: and unit tests were not yet compared (issue 15 stays open for it)
 ON_SPARK = pytest.param("on_spark", marks=pytest.mark.slow)
-#: dbt compares unit-test rows as text (dbt-core#10470): PostgreSQL's unconstrained numeric prints
-#: 100.000000000 where the fixture's 100 prints 100, in 3 unit tests (open_pipeline_daily_from_
-#: deal_versions, int_payments_invoice_mrr_spreads_paid_invoices_only, marketing_efficiency_by_
-#: month_romi); the values are equal and the marts equal DuckDB's. Fix: cast those columns to
-#: decimal(38, 9) in the models. Strict: it fails the day they pass, so the marker goes.
-POSTGRES_UNIT = pytest.param(
-    "on_postgres",
-    marks=pytest.mark.xfail(strict=True, reason="dbt-core#10470: numeric unit-test rows as text"),
-)
 
 
 @pytest.mark.parametrize("engine", ["on_postgres", ON_SPARK])
@@ -231,7 +222,7 @@ def test_the_marts_equal_duckdbs(
     assert compare_marts(on_duckdb.nightly, run.nightly) == []
 
 
-@pytest.mark.parametrize("engine", ["on_duckdb", POSTGRES_UNIT, ON_SPARK])
+@pytest.mark.parametrize("engine", ["on_duckdb", "on_postgres", ON_SPARK])
 def test_the_dbt_unit_tests_pass(engine: str, request: pytest.FixtureRequest) -> None:
     run: EngineRun = request.getfixturevalue(engine)
     assert run.unit_tests.returncode == 0, run.unit_tests.stdout[-3000:]

@@ -6,13 +6,14 @@ dump (tests/fixtures/hubspot_dump) in one folder give one funnel.
 
 400 leads as the Salesforce oracle, seed 16: at that scale seed 42 has no deleted deal, seed 16
 has one besides stage skips, regressions, reopens, sales-sourced deals, leads with two deals
-(a lost lead re-engaged) and four currencies (asserted below). Two dbt builds of its own: the
-canonical one is conftest's canonical_world, shared with the Salesforce oracle.
+(a lost lead re-engaged) and four currencies (asserted below). One dbt build of its own: the
+canonical one is conftest's canonical_world, shared with the Salesforce oracle, and so is the
+mixed one (conftest's mixed_world: the canonical world, this dump and the Salesforce oracle's
+hand-made org in one landing folder).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -21,27 +22,22 @@ import pytest
 from orchestration.sample_data import generate_landing
 from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hubspot_dump"
-
 
 @pytest.fixture(scope="module")
 def builds(
-    tmp_path_factory: pytest.TempPathFactory, canonical_world: tuple[Path, Path]
+    tmp_path_factory: pytest.TempPathFactory,
+    canonical_world: tuple[Path, Path],
+    mixed_world: Path,
 ) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("hubspot_equivalence")
-    canonical_landing, canonical_warehouse = canonical_world
+    _, canonical_warehouse = canonical_world
     hubspot = root / "hubspot" / "landing"
     generate_landing(hubspot, **WORLD, formats=["hubspot"])
-    mixed = root / "mixed" / "landing"
-    shutil.copytree(canonical_landing, mixed)
-    shutil.copytree(FIXTURE, mixed / "hubspot")
-    env = {"FUNNEL_AS_OF_DATE": AS_OF}
+    env = {"FUNNEL_AS_OF_DATE": AS_OF, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "hubspot"}
     return {
         "canonical": canonical_warehouse,
-        "hubspot": build_world(
-            root / "hubspot", hubspot, {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "hubspot"}
-        ),
-        "mixed": build_world(root / "mixed", mixed, env),
+        "hubspot": build_world(root / "hubspot", hubspot, env),
+        "mixed": mixed_world,
         "hubspot_landing": hubspot,
     }
 
@@ -123,11 +119,13 @@ def test_same_world_same_marts(builds: dict[str, Path]) -> None:
 
 def test_mixed_landing_is_one_funnel(builds: dict[str, Path]) -> None:
     # canonical rows may name HubSpot as their CRM too (source_system 'hubspot'): the native
-    # ones are told apart by their id prefix
+    # ones are told apart by their id prefix (the mixed landing holds the Salesforce oracle's
+    # hand-made org too: conftest's mixed_world)
     canonical = _rows(builds["canonical"], "select * from marts.fct_funnel order by all")
     mixed = _rows(
         builds["mixed"],
-        "select * from marts.fct_funnel where funnel_entity_id not like 'hubspot:%' order by all",
+        "select * from marts.fct_funnel where funnel_entity_id not like 'hubspot:%' "
+        "and funnel_entity_id not like 'salesforce:%' order by all",
     )
     assert mixed == canonical
     # the hand-made dump's three funnel entities (tests/test_hubspot_fixture.py) join them

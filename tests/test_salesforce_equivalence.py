@@ -10,8 +10,9 @@ has one besides stage skips, regressions, reopens, sales-sourced deals, upsells 
 on a won account), leads with two deals (a lost lead re-engaged: its second deal reaches
 Salesforce through an OpportunityContactRole on the lead's converted contact) and four
 currencies, so every edge of the generator is asserted present (below) and compared.
-Two dbt builds of its own (the canonical build is shared with the HubSpot oracle: conftest's
-canonical_world).
+One dbt build of its own: the canonical build is shared with the HubSpot oracle (conftest's
+canonical_world), and so is the mixed one (conftest's mixed_world: the canonical world, this
+Salesforce org and the HubSpot oracle's dump in one landing folder).
 """
 
 from __future__ import annotations
@@ -26,29 +27,26 @@ import pytest
 from orchestration.sample_data import generate_landing
 from tests.dbt_cli import run_dbt
 from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
-from tests.salesforce_fixture import write_data_export
 
 
 @pytest.fixture(scope="module")
 def builds(
-    tmp_path_factory: pytest.TempPathFactory, canonical_world: tuple[Path, Path]
+    tmp_path_factory: pytest.TempPathFactory,
+    canonical_world: tuple[Path, Path],
+    mixed_world: Path,
 ) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("salesforce_equivalence")
-    canonical_landing, canonical_warehouse = canonical_world
+    _, canonical_warehouse = canonical_world
     salesforce = root / "salesforce" / "landing"
     generate_landing(salesforce, **WORLD, formats=["salesforce"])
-    mixed = root / "mixed" / "landing"
-    shutil.copytree(canonical_landing, mixed)
-    write_data_export(mixed)
-    env = {"FUNNEL_AS_OF_DATE": AS_OF}
     return {
         "canonical": canonical_warehouse,
         "salesforce": build_world(
             root / "salesforce",
             salesforce,
-            {**env, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "salesforce"},
+            {"FUNNEL_AS_OF_DATE": AS_OF, "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM": "salesforce"},
         ),
-        "mixed": build_world(root / "mixed", mixed, env),
+        "mixed": mixed_world,
         "salesforce_landing": salesforce,
     }
 
@@ -123,9 +121,12 @@ def test_same_world_same_marts(builds: dict[str, Path]) -> None:
 
 def test_mixed_landing_is_one_funnel(builds: dict[str, Path]) -> None:
     canonical = _rows(builds["canonical"], "select * from marts.fct_funnel order by all")
+    # the mixed landing holds the HubSpot oracle's dump too (conftest's mixed_world): the
+    # native entities are told apart by their id prefix
     mixed = _rows(
         builds["mixed"],
-        "select * from marts.fct_funnel where source_system != 'salesforce' order by all",
+        "select * from marts.fct_funnel where funnel_entity_id not like 'salesforce:%' "
+        "and funnel_entity_id not like 'hubspot:%' order by all",
     )
     assert mixed == canonical
     # the hand-made org's three funnel entities (tests/test_salesforce_fixtures.py) join them

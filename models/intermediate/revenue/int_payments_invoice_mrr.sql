@@ -46,14 +46,19 @@ convert_to_reporting_currency as (
 
     select
         classify_invoices.*,
-        case
-            when classify_invoices.mrr_exclusion_reason is null
-                then {{ to_reporting_currency(
-                    'classify_invoices.amount',
-                    'classify_invoices.currency',
-                    'stg_finance__fx_rates.rate_to_reporting',
-                ) }}
-        end as amount_reporting
+        {# decimal(38, 9) on every engine, as DuckDB types amount x rate (PostgreSQL's product
+            is an unconstrained numeric) #}
+        cast(
+            case
+                when classify_invoices.mrr_exclusion_reason is null
+                    then {{ to_reporting_currency(
+                        'classify_invoices.amount',
+                        'classify_invoices.currency',
+                        'stg_finance__fx_rates.rate_to_reporting',
+                    ) }}
+            end
+            as decimal(38, 9)
+        ) as amount_reporting
 
     from classify_invoices
     left join stg_finance__fx_rates
@@ -82,10 +87,11 @@ normalise_to_monthly as (
         amount_reporting,
         case when mrr_exclusion_reason is null then service_month_count end as service_month_count,
         service_day_count,
-        case
-            when mrr_exclusion_reason is null
-                then cast(amount_reporting / service_month_count as decimal(38, 9))
-        end as monthly_mrr,
+        {# cast outside the case: PostgreSQL drops the type's scale of a case with a null branch #}
+        cast(
+            case when mrr_exclusion_reason is null then amount_reporting / service_month_count end
+            as decimal(38, 9)
+        ) as monthly_mrr,
 
         ---------- booleans
         mrr_exclusion_reason is null as is_mrr_eligible,

@@ -58,11 +58,7 @@ find_last_month as (
 
 list_months as (
 
-    select cast(spine_value as date) as mrr_month
-    from (
-        select {{ date_series('month', 'first_month', 'last_month') }} as spine_value
-        from find_last_month
-    ) as spine_values
+    {{ date_spine('month', 'first_month', 'last_month', 'find_last_month', 'mrr_month') }}
 
 ),
 

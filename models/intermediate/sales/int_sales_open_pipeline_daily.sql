@@ -150,14 +150,19 @@ convert_amounts as (
         accumulate_changes.stage_key,
         accumulate_changes.currency,
         accumulate_changes.open_deal_count,
-        accumulate_changes.open_amount,
+        {# decimal(38, 9) on every engine, as DuckDB types these sums (PostgreSQL's are
+            unconstrained numerics) #}
+        cast(accumulate_changes.open_amount as decimal(38, 9)) as open_amount,
         stg_finance__fx_rates.rate_to_reporting as fx_rate,
-        case
-            when accumulate_changes.open_deal_count = 0 then 0
-            else {{ to_reporting_currency(
-                'accumulate_changes.open_amount', 'accumulate_changes.currency', 'stg_finance__fx_rates.rate_to_reporting'
-            ) }}
-        end as open_amount_reporting
+        cast(
+            case
+                when accumulate_changes.open_deal_count = 0 then 0
+                else {{ to_reporting_currency(
+                    'accumulate_changes.open_amount', 'accumulate_changes.currency', 'stg_finance__fx_rates.rate_to_reporting'
+                ) }}
+            end
+            as decimal(38, 9)
+        ) as open_amount_reporting
 
     from accumulate_changes
     left join stg_finance__fx_rates

@@ -1,6 +1,6 @@
 {#- Every day from the day after the first deal version to the last fx rate day (not after
     the as-of date), inside the plausible-date window (plausible_date_from /
-    plausible_date_to), whatever date a version carries (date_series). -#}
+    plausible_date_to), whatever date a version carries (date_spine). -#}
 
 with
 
@@ -57,11 +57,7 @@ find_day_range as (
 
 list_days as (
 
-    select cast(spine_value as date) as pipeline_date
-    from (
-        select {{ date_series('day', 'first_day', 'last_day') }} as spine_value
-        from find_day_range
-    ) as spine_values
+    {{ date_spine('day', 'first_day', 'last_day', 'find_day_range', 'pipeline_date') }}
 
 ),
 

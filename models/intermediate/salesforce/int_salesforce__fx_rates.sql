@@ -44,11 +44,7 @@ find_day_range as (
 
 list_days as (
 
-    select cast(spine_value as date) as rate_date
-    from (
-        select {{ date_series('day', 'first_day', 'last_day') }} as spine_value
-        from find_day_range
-    ) as spine_values
+    {{ date_spine('day', 'first_day', 'last_day', 'find_day_range', 'rate_date') }}
 
 ),
 

@@ -242,11 +242,17 @@ compare_with_previous_month as (
         {%- for key in keys %}
         list_key_months.{{ key }},
         {%- endfor %}
+        {#- money stays decimal(38, 9) on every engine (PostgreSQL's coalesce with 0 would give an
+            unconstrained numeric) -#}
         {%- for measure in measures %}
+        {%- if measure in money_measures %}
+        cast(coalesce(current_month.{{ measure }}, 0) as decimal(38, 9)) as {{ measure }},
+        {%- else %}
         coalesce(current_month.{{ measure }}, 0) as {{ measure }},
+        {%- endif %}
         {%- endfor %}
-        coalesce(previous_month.spend_amount_reporting, 0) as previous_spend_amount_reporting,
-        coalesce(previous_month.attributed_won_revenue, 0) as previous_attributed_won_revenue,
+        cast(coalesce(previous_month.spend_amount_reporting, 0) as decimal(38, 9)) as previous_spend_amount_reporting,
+        cast(coalesce(previous_month.attributed_won_revenue, 0) as decimal(38, 9)) as previous_attributed_won_revenue,
         list_key_months.report_month > find_month_range.first_month as has_previous_month
 
     from list_key_months
@@ -296,8 +302,10 @@ compute_metrics as (
                 then null
             when attributed_won_revenue = previous_attributed_won_revenue
                 then 0.0
-            else (attributed_won_revenue - previous_attributed_won_revenue)
-                / (spend_amount_reporting - previous_spend_amount_reporting)
+            else {{ safe_divide(
+                'attributed_won_revenue - previous_attributed_won_revenue',
+                'spend_amount_reporting - previous_spend_amount_reporting'
+            ) }}
         end as incremental_romi,
 
         ---------- booleans

@@ -126,14 +126,16 @@ join_crm_accounts as (
         split_movement_amounts.movement_type,
 
         ---------- numerics
-        split_movement_amounts.mrr,
-        split_movement_amounts.previous_mrr,
-        split_movement_amounts.movement_amount,
-        split_movement_amounts.new_mrr,
-        split_movement_amounts.expansion_mrr,
-        split_movement_amounts.contraction_mrr,
-        split_movement_amounts.churned_mrr,
-        split_movement_amounts.reactivation_mrr,
+        {# money decimal(38, 9) on every engine: PostgreSQL drops the scale of sums and case
+            expressions (and dbt diffs unit-test rows as text) #}
+        cast(split_movement_amounts.mrr as decimal(38, 9)) as mrr,
+        cast(split_movement_amounts.previous_mrr as decimal(38, 9)) as previous_mrr,
+        cast(split_movement_amounts.movement_amount as decimal(38, 9)) as movement_amount,
+        cast(split_movement_amounts.new_mrr as decimal(38, 9)) as new_mrr,
+        cast(split_movement_amounts.expansion_mrr as decimal(38, 9)) as expansion_mrr,
+        cast(split_movement_amounts.contraction_mrr as decimal(38, 9)) as contraction_mrr,
+        cast(split_movement_amounts.churned_mrr as decimal(38, 9)) as churned_mrr,
+        cast(split_movement_amounts.reactivation_mrr as decimal(38, 9)) as reactivation_mrr,
         split_movement_amounts.active_subscription_count,
         split_movement_amounts.invoice_count,
 
