@@ -290,17 +290,24 @@ compute_metrics as (
         {{ safe_divide('spend_amount_reporting', 'new_paying_customer_count') }} as cac_marketing_only,
 
         ---------- return
-        {{ safe_divide('attributed_won_revenue - spend_amount_reporting', 'spend_amount_reporting') }} as roi,
-        {{ safe_divide('attributed_collected_payments - spend_amount_reporting', 'spend_amount_reporting') }}
-            as roi_on_collected_payments,
+        {{ safe_divide(
+            add_amounts([('+', 'attributed_won_revenue'), ('-', 'spend_amount_reporting')]),
+            'spend_amount_reporting',
+        ) }} as roi,
+        {{ safe_divide(
+            add_amounts([('+', 'attributed_collected_payments'), ('-', 'spend_amount_reporting')]),
+            'spend_amount_reporting',
+        ) }} as roi_on_collected_payments,
         {#- an unchanged revenue gives 0, never the floating-point -0 of 0 / a negative number -#}
         case
             when not has_previous_month or spend_amount_reporting = previous_spend_amount_reporting
                 then null
             when attributed_won_revenue = previous_attributed_won_revenue
                 then 0.0
-            else (attributed_won_revenue - previous_attributed_won_revenue)
-                / (spend_amount_reporting - previous_spend_amount_reporting)
+            else {{ safe_divide(
+                add_amounts([('+', 'attributed_won_revenue'), ('-', 'previous_attributed_won_revenue')]),
+                add_amounts([('+', 'spend_amount_reporting'), ('-', 'previous_spend_amount_reporting')]),
+            ) }}
         end as incremental_romi,
 
         ---------- booleans
