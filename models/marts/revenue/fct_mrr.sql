@@ -88,7 +88,7 @@ classify_movements as (
             when mrr < previous_mrr then 'contraction'
             else 'unchanged'
         end as movement_type,
-        mrr - previous_mrr as movement_amount
+        {{ add_amounts([('+', 'mrr'), ('-', 'previous_mrr')]) }} as movement_amount
 
     from compare_with_previous_month
     where mrr > 0 or previous_mrr > 0
