@@ -63,7 +63,7 @@ weight_amounts as (
 
     select
         *,
-        amount_reporting * win_probability as weighted_amount_reporting
+        {{ multiply_amount_by_rate('amount_reporting', 'win_probability') }} as weighted_amount_reporting
 
     from convert_amounts
 

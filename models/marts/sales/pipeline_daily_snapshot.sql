@@ -67,8 +67,10 @@ join_pipeline as (
         spread_stages_over_days.win_probability,
         coalesce(sum_currencies.open_deal_count, 0) as open_deal_count,
         coalesce(sum_currencies.open_amount_reporting, 0) as open_amount_reporting,
-        coalesce(sum_currencies.open_amount_reporting, 0) * spread_stages_over_days.win_probability
-            as weighted_open_amount_reporting
+        {{ multiply_amount_by_rate(
+            'coalesce(sum_currencies.open_amount_reporting, 0)',
+            'spread_stages_over_days.win_probability',
+        ) }} as weighted_open_amount_reporting
 
     from spread_stages_over_days
     left join sum_currencies
