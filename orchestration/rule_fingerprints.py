@@ -175,9 +175,9 @@ class Refresh:
 def _describe(rule: str, now: str | None, before: str | None) -> str:
     kind, _, name = rule.partition(":")
     if before is None:
-        return f"{kind} {name} is new upstream"
+        return f"{kind} {name} is new" + (" upstream" if kind == SEED else "")
     if now is None:
-        return f"{kind} {name} is no longer upstream"
+        return f"{kind} {name} is gone" + (" from upstream" if kind == SEED else "")
     return f"{kind} {name} changed"
 
 
@@ -236,7 +236,10 @@ def plan_refresh(
 
 
 class Cursor(Protocol):
+    """What a DuckDB connection and a psycopg2 cursor both offer."""
+
     def execute(self, sql: str, params: Any = ...) -> Any: ...
+    def executemany(self, sql: str, params: Any) -> Any: ...
     def fetchall(self) -> list[tuple[Any, ...]]: ...
 
 
@@ -299,15 +302,15 @@ class Store:
         for table in refresh.dropped.values():
             cascade = " cascade" if self.cascade else ""
             self.cursor.execute(f"drop table if exists {_quoted(table)}{cascade}")
+        rows = []
         for model in refresh.recorded:
             self._forget(model)
-            for rule, digest in sorted(current[model].items()):
-                self.cursor.execute(
-                    self._sql(
-                        f"insert into {FINGERPRINT_TABLE} values (?, ?, ?, current_timestamp)"
-                    ),
-                    [model, rule, digest],
-                )
+            rows += [[model, rule, digest] for rule, digest in sorted(current[model].items())]
+        if rows:
+            self.cursor.executemany(
+                self._sql(f"insert into {FINGERPRINT_TABLE} values (?, ?, ?, current_timestamp)"),
+                rows,
+            )
         for model in sorted(set(self.recorded()) - keep):
             self._forget(model)
 
