@@ -264,7 +264,14 @@ def fresh_work(work: Path, data: dict[str, Any]) -> tuple[Path, Path]:
 
 
 def bench_scale(
-    name: str, leads: int, seed: int, cache_dir: Path, work_root: Path, keep: bool
+    name: str,
+    leads: int,
+    seed: int,
+    cache_dir: Path,
+    work_root: Path,
+    keep: bool,
+    *,
+    full_only: bool = False,
 ) -> dict[str, Any]:
     say(f"scale {name}: {leads:,} leads")
     data = dataset(cache_dir, name, leads, seed)
@@ -277,7 +284,7 @@ def bench_scale(
         "dataset": {k: v for k, v in data.items() if k != "path"},
     }
     result["full"] = build("full", landing, work, dagster_home, env)
-    if result["full"]["succeeded"]:
+    if result["full"]["succeeded"] and not full_only:
         from orchestration.sample_data import generate_next_night
 
         started = time.perf_counter()
@@ -391,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         help="print the figures of a results file as Markdown tables, then exit",
     )
     parser.add_argument(
+        "--full-only",
+        action="store_true",
+        help="only the full build at each scale (no night, no same-answers rebuild): "
+        "to compare the shapes' full builds quickly",
+    )
+    parser.add_argument(
         "--prepare", action="store_true", help="only generate (and cache) the datasets, then exit"
     )
     args = parser.parse_args(argv)
@@ -419,7 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     on_engines: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in engines if e != "duckdb"}
     for name, leads in scales:
         if "canonical" in shapes:
-            results[name] = bench_scale(name, leads, args.seed, cache_dir, work_root, args.keep)
+            results[name] = bench_scale(
+                name, leads, args.seed, cache_dir, work_root, args.keep, full_only=args.full_only
+            )
         for engine, by_scale in on_engines.items():
             by_scale[name] = bench_engine(
                 engine, name, leads, args.seed, cache_dir, work_root, args.keep
