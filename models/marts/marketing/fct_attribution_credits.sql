@@ -1,9 +1,15 @@
-{#- Credits are decimal(38, 12). Under linear and position-based the last touch takes
-    1 - (the sum of the other touches' rounded credits), so the credits of every entity,
-    milestone and model add up to exactly 1 in decimal arithmetic (credits_sum_to_one).
-    Every credit is a function of the touch's position and the milestone's touch count alone,
-    so the last touch's remainder is written in closed form: no window over the credits. -#}
-{%- set credit_type = 'decimal(38, 12)' -%}
+{#- Credits are computed as decimal(13, 12) and published as decimal(38, 12). Under linear and
+    position-based the last touch takes 1 - (the sum of the other touches' rounded credits), so
+    the credits of every entity, milestone and model add up to exactly 1 in decimal arithmetic
+    (credits_sum_to_one). Every credit is a function of the touch's position and the
+    milestone's touch count alone, so the last touch's remainder is written in closed form: no
+    window over the credits. The narrow working type (credits lie in [0, 1]) keeps every
+    product exact on every engine: Spark cuts the scale of a decimal product whose precision
+    passes 38 to 6 places, so (n - 1) x a decimal(38, 12) share missed 1 by up to 1e-6 there,
+    while integer x decimal(13, 12) stays within 38 digits and keeps 12 places. DuckDB and
+    PostgreSQL compute the same values in either type. -#}
+{%- set credit_type = 'decimal(13, 12)' -%}
+{%- set published_credit_type = 'decimal(38, 12)' -%}
 {%- set one = 'cast(1 as ' ~ credit_type ~ ')' -%}
 {#- linear: every touch 1 / n rounded; the last takes 1 - (n - 1) x that share. -#}
 {%- set linear_share = 'cast(1.0 / touch_count as ' ~ credit_type ~ ')' -%}
@@ -65,7 +71,7 @@ credit_touches as (
     select
         int_attribution_touches.*,
         '{{ attribution_model }}' as attribution_model,
-        {{ credit_rules[attribution_model][1] }} as credit
+        cast({{ credit_rules[attribution_model][1] }} as {{ credit_type }}) as credit
     from int_attribution_touches
     where {{ credit_rules[attribution_model][0] }}
     {% if not loop.last %}
@@ -106,13 +112,17 @@ join_entity_revenue as (
         credit_touches.stage_order,
         credit_touches.touch_position,
         credit_touches.touch_count,
-        cast(credit_touches.credit as {{ credit_type }}) as credit,
+        cast(credit_touches.credit as {{ published_credit_type }}) as credit,
         fct_funnel.won_amount_reporting,
-        cast(credit_touches.credit * fct_funnel.won_amount_reporting as decimal(38, 9))
-            as credited_won_amount,
+        cast(
+            {{ multiply_amount_by_credit('fct_funnel.won_amount_reporting', 'credit_touches.credit') }}
+            as decimal(38, 9)
+        ) as credited_won_amount,
         int_marketing_entity_payments.collected_amount_reporting,
-        cast(credit_touches.credit * int_marketing_entity_payments.collected_amount_reporting as decimal(38, 9))
-            as credited_collected_amount,
+        cast(
+            {{ multiply_amount_by_credit('int_marketing_entity_payments.collected_amount_reporting', 'credit_touches.credit') }}
+            as decimal(38, 9)
+        ) as credited_collected_amount,
 
         ---------- booleans
         credit_touches.is_direct,

@@ -151,7 +151,10 @@ list_attributed_collected_payments as (
         select_won_credits.touch_medium as utm_medium,
         select_won_credits.touch_campaign as utm_campaign,
         cast(
-            int_marketing_collected_payments.collected_amount_reporting * coalesce(select_won_credits.credit, 1)
+            {{ multiply_amount_by_credit(
+                'int_marketing_collected_payments.collected_amount_reporting',
+                'coalesce(select_won_credits.credit, 1)',
+            ) }}
             as decimal(38, 9)
         ) as attributed_collected_payments
 
