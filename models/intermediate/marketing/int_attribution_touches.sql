@@ -150,17 +150,7 @@ select_lead_touches as (
 
     select * from list_lead_touches
     {%- if is_incremental() %}
-    where lead_id in (select lead_id from find_changed_leads)
-    {%- endif %}
-
-),
-
-select_milestones as (
-
-    select * from int_funnel_milestones
-    where funnel_entity_type = 'lead'
-    {%- if is_incremental() %}
-        and funnel_entity_id in (select lead_id from find_changed_leads)
+    where lead_id in (select changed_leads.lead_id from find_changed_leads as changed_leads)
     {%- endif %}
 
 ),
@@ -211,11 +201,11 @@ track_last_non_direct_touches as (
 match_touches_to_milestones as (
 
     select
-        select_milestones.funnel_entity_type,
-        select_milestones.funnel_entity_id,
-        select_milestones.stage_key,
-        select_milestones.stage_order,
-        select_milestones.reached_at,
+        int_funnel_milestones.funnel_entity_type,
+        int_funnel_milestones.funnel_entity_id,
+        int_funnel_milestones.stage_key,
+        int_funnel_milestones.stage_order,
+        int_funnel_milestones.reached_at,
         track_last_non_direct_touches.touchpoint_id,
         track_last_non_direct_touches.channel,
         track_last_non_direct_touches.touch_source,
@@ -229,11 +219,11 @@ match_touches_to_milestones as (
         track_last_non_direct_touches.occurred_at,
         track_last_non_direct_touches.touch_loaded_at
 
-    from select_milestones
+    from int_funnel_milestones
     inner join track_last_non_direct_touches
-        on select_milestones.funnel_entity_type = 'lead'
-        and select_milestones.funnel_entity_id = track_last_non_direct_touches.lead_id
-        and select_milestones.reached_at >= track_last_non_direct_touches.occurred_at
+        on int_funnel_milestones.funnel_entity_type = 'lead'
+        and int_funnel_milestones.funnel_entity_id = track_last_non_direct_touches.lead_id
+        and int_funnel_milestones.reached_at >= track_last_non_direct_touches.occurred_at
 
 ),
 
@@ -266,6 +256,28 @@ find_last_non_direct_touches as (
 
 ),
 
+{# In a night, every changed lead: one without any row left keeps one row of nulls (a null
+    touchpoint_id), so the replace_entities strategy deletes its old rows and inserts none. #}
+cover_changed_leads as (
+
+    {% if is_incremental() -%}
+    select
+        find_last_non_direct_touches.*,
+        find_changed_leads.lead_id as replaced_lead_id
+
+    from find_changed_leads
+    left join find_last_non_direct_touches
+        on find_changed_leads.lead_id = find_last_non_direct_touches.funnel_entity_id
+    {%- else -%}
+    select
+        *,
+        funnel_entity_id as replaced_lead_id
+
+    from find_last_non_direct_touches
+    {%- endif %}
+
+),
+
 finalise as (
 
     select
@@ -274,8 +286,7 @@ finalise as (
         {{ surrogate_key(['funnel_entity_type', 'funnel_entity_id', 'stage_key', 'touchpoint_id']) }}
             as attribution_touch_id,
         funnel_entity_type,
-        {{ 'find_changed_leads.lead_id' if is_incremental() else 'funnel_entity_id' }}
-            as funnel_entity_id,
+        replaced_lead_id as funnel_entity_id,
         touchpoint_id,
 
         ---------- text
@@ -304,15 +315,7 @@ finalise as (
         reached_at,
         touch_loaded_at
 
-    {#- A changed lead without any row left gets one row with a null touchpoint_id: the
-        replace_entities strategy deletes its old rows and inserts none. #}
-    {%- if is_incremental() %}
-    from find_changed_leads
-    left join find_last_non_direct_touches
-        on find_changed_leads.lead_id = find_last_non_direct_touches.funnel_entity_id
-    {%- else %}
-    from find_last_non_direct_touches
-    {%- endif %}
+    from cover_changed_leads
 
 )
 

@@ -153,7 +153,7 @@ list_credited_last_non_direct_touches as (
 
 find_changed_entities as (
 
-    select added.funnel_entity_id
+    select added.funnel_entity_id as changed_entity_id
     from (
         select * from list_current_touches
         except
@@ -162,7 +162,7 @@ find_changed_entities as (
 
     union
 
-    select removed.funnel_entity_id
+    select removed.funnel_entity_id as changed_entity_id
     from (
         select * from list_credited_touches
         except
@@ -171,7 +171,7 @@ find_changed_entities as (
 
     union
 
-    select added.funnel_entity_id
+    select added.funnel_entity_id as changed_entity_id
     from (
         select * from list_current_last_non_direct_touches
         except
@@ -180,7 +180,7 @@ find_changed_entities as (
 
     union
 
-    select removed.funnel_entity_id
+    select removed.funnel_entity_id as changed_entity_id
     from (
         select * from list_credited_last_non_direct_touches
         except
@@ -194,7 +194,7 @@ select_touches as (
 
     select * from int_attribution_touches
     {%- if is_incremental() %}
-    where funnel_entity_id in (select funnel_entity_id from find_changed_entities)
+    where funnel_entity_id in (select changed.changed_entity_id from find_changed_entities as changed)
     {%- endif %}
 
 ),
@@ -232,7 +232,8 @@ join_entity_revenue as (
             'credit_touches.touchpoint_id',
         ]) }} as attribution_credit_id,
         credit_touches.funnel_entity_type,
-        {{ 'find_changed_entities' if is_incremental() else 'credit_touches' }}.funnel_entity_id,
+        {{ 'find_changed_entities.changed_entity_id' if is_incremental() else 'credit_touches.funnel_entity_id' }}
+            as funnel_entity_id,
         credit_touches.touchpoint_id,
 
         ---------- text
@@ -278,7 +279,7 @@ join_entity_revenue as (
     {%- if is_incremental() %}
     from find_changed_entities
     left join credit_touches
-        on find_changed_entities.funnel_entity_id = credit_touches.funnel_entity_id
+        on find_changed_entities.changed_entity_id = credit_touches.funnel_entity_id
     {%- else %}
     from credit_touches
     {%- endif %}
