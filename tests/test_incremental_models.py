@@ -1,9 +1,12 @@
 """Incremental models give the same warehouse as a build from scratch.
 
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
-loaded since the last build. A night built that way on top of the previous warehouse must give
-exactly the marts (and staging rows) of a warehouse built from scratch from the same landing
-folder; and an existing table from an older model version must fail with a clear message.
+loaded since the last build; ``int_attribution_touches`` and ``fct_attribution_credits`` are
+incremental by entity (replace_entities). A night built that way on top of the previous
+warehouse must give exactly the marts (and staging rows) of a warehouse built from scratch from
+the same landing folder, also across nights that change a var and a seed (the rule
+fingerprints rebuild the incremental models whole); and an existing table from an older model
+version must fail with a clear message.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import os
 import shutil
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -212,3 +216,176 @@ def _incremental_models() -> list[str]:
 
     manifest = json.loads(parse_dbt_project().read_text(encoding="utf-8"))
     return [node["name"] for node in incremental_models(manifest).values()]
+
+
+# -- the attribution chain: int_attribution_touches and fct_attribution_credits (by entity) ------
+
+ATTRIBUTION_TOUCHES = "intermediate.int_attribution_touches"
+CREDITS = "marts.fct_attribution_credits"
+
+
+def _attribution_touches(warehouse: Path) -> list[tuple]:
+    """Every row of int_attribution_touches but its load time (a build from scratch loads later)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            f"select * exclude (touch_loaded_at) from {ATTRIBUTION_TOUCHES} "
+            "order by attribution_touch_id"
+        ).fetchall()
+
+
+def _landed_rows(folder: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _land_attribution_changes(landing: Path, warehouse: Path) -> tuple[str, str, str]:
+    """A night file moving the only touchpoint of a credited lead to another credited lead (the
+    first lead loses every row), and a deletion of the only deal of a lead credited at the
+    opportunity stage (it loses that milestone's rows). Returns (lead left without touches,
+    lead receiving the touchpoint, lead whose deal is deleted)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        single = con.execute(
+            f"""
+            select t.lead_id, min(t.touchpoint_id)
+            from staging.stg_web__touchpoints as t
+            where t.lead_id in (select funnel_entity_id from {ATTRIBUTION_TOUCHES})
+            group by t.lead_id
+            having count(*) = 1
+            order by t.lead_id
+            limit 1
+            """
+        ).fetchone()
+        assert single is not None, "no credited lead with a single touchpoint"
+        lost_lead, moved_touchpoint = single
+        receiving = con.execute(
+            f"select min(funnel_entity_id) from {ATTRIBUTION_TOUCHES} where funnel_entity_id <> ?",
+            [lost_lead],
+        ).fetchone()
+        assert receiving is not None and receiving[0] is not None
+        deal = con.execute(
+            f"""
+            select d.lead_id, min(d.deal_id)
+            from staging.stg_crm__deals as d
+            where d.lead_id in (
+                select funnel_entity_id from {ATTRIBUTION_TOUCHES} where stage_key = 'opportunity'
+            )
+                and d.lead_id not in (?, ?)
+                and not d.is_deleted
+            group by d.lead_id
+            having count(*) = 1
+            order by d.lead_id
+            limit 1
+            """,
+            [lost_lead, receiving[0]],
+        ).fetchone()
+        assert deal is not None, "no credited opportunity lead with a single deal"
+        deal_lead, deal_id = deal
+
+    landed = _landed_rows(landing / "web" / "touchpoints")
+    touchpoints = [r for r in landed if r["touchpoint_id"] == moved_touchpoint]
+    assert touchpoints, moved_touchpoint
+    _write_rows(
+        landing / "web" / "touchpoints" / "touchpoints__night_move.csv",
+        [{**touchpoints[-1], "lead_id": receiving[0]}],
+    )
+    versions = sorted(
+        (r for r in _landed_rows(landing / "crm" / "deals") if r["deal_id"] == deal_id),
+        key=lambda r: r["updated_at"],
+    )
+    assert versions, deal_id
+    _write_rows(
+        landing / "crm" / "deals" / "deals__night_delete.csv",
+        [{**versions[-1], "is_deleted": "true", "updated_at": _one_second_later(versions[-1])}],
+    )
+    return lost_lead, receiving[0], deal_lead
+
+
+def _one_second_later(row: dict[str, str]) -> str:
+    updated = datetime.fromisoformat(row["updated_at"])
+    return (updated + timedelta(seconds=1)).isoformat()
+
+
+def _entity_stages(warehouse: Path, table: str, entity_id: str) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select distinct stage_key from {table} where funnel_entity_id = ?", [entity_id]
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_attribution_models_built_by_entity_equal_a_build_from_scratch(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    generate_landing(landing, leads=300, seed=17)
+    nightly = tmp_path / "nightly" / "warehouse" / "funnel.duckdb"
+    assert materialize_everything(landing, nightly).success
+
+    generate_next_night(landing)
+    lost_lead, receiving_lead, deal_lead = _land_attribution_changes(landing, nightly)
+    assert _entity_stages(nightly, ATTRIBUTION_TOUCHES, lost_lead)
+    assert "opportunity" in _entity_stages(nightly, CREDITS, deal_lead)
+    assert materialize_everything(landing, nightly).success  # the incremental path
+
+    assert _entity_stages(nightly, ATTRIBUTION_TOUCHES, lost_lead) == set()
+    assert _entity_stages(nightly, CREDITS, lost_lead) == set()
+    assert _entity_stages(nightly, ATTRIBUTION_TOUCHES, receiving_lead)
+    assert "opportunity" not in _entity_stages(nightly, ATTRIBUTION_TOUCHES, deal_lead)
+    assert "opportunity" not in _entity_stages(nightly, CREDITS, deal_lead)
+
+    scratch = tmp_path / "scratch" / "warehouse" / "funnel.duckdb"
+    assert materialize_everything(landing, scratch).success
+    assert _attribution_touches(nightly) == _attribution_touches(scratch)
+    assert table_hashes(nightly) == table_hashes(scratch)
+
+    # Nothing new: the models keep the rows of entities whose inputs did not change (a row
+    # altered by hand stays), and recompute an entity whose input rows differ from its rows.
+    with duckdb.connect(str(nightly)) as con:
+        kept, recomputed = (
+            r[0]
+            for r in con.execute(
+                f"select distinct funnel_entity_id from {ATTRIBUTION_TOUCHES} "
+                "where funnel_entity_id not in (?, ?, ?) order by 1 limit 2",
+                [lost_lead, receiving_lead, deal_lead],
+            ).fetchall()
+        )
+        con.execute(
+            f"update {ATTRIBUTION_TOUCHES} set channel = 'altered' where funnel_entity_id = ?",
+            [recomputed],
+        )
+        con.execute(
+            f"update {CREDITS} set credit = 0 "
+            "where funnel_entity_id = ? and attribution_model = 'position_based'",
+            [kept],
+        )
+    run = run_dbt(
+        ["run", "--select", "int_attribution_touches", "fct_attribution_credits"],
+        nightly,
+        tmp_path,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout
+    with duckdb.connect(str(nightly), read_only=True) as con:
+        altered = con.execute(
+            f"select distinct channel from {ATTRIBUTION_TOUCHES} where funnel_entity_id = ?",
+            [recomputed],
+        ).fetchall()
+        credited = con.execute(
+            f"select distinct channel from {CREDITS} where funnel_entity_id = ?", [recomputed]
+        ).fetchall()
+        zeroed = con.execute(
+            f"select count(*), count(*) filter (where credit = 0) from {CREDITS} "
+            "where funnel_entity_id = ? and attribution_model = 'position_based'",
+            [kept],
+        ).fetchone()
+    assert altered == [("altered",)]  # int_attribution_touches kept an unchanged lead's rows
+    assert credited == [("altered",)]  # the credits followed their changed input rows
+    assert zeroed is not None and zeroed[0] > 0 and zeroed[0] == zeroed[1]  # and kept the rest

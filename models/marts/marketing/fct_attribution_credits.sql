@@ -1,3 +1,29 @@
+{#- Incremental on DuckDB and PostgreSQL (replace_entities by funnel entity, macros/versioning/):
+    a night recomputes only the entities whose credits can have changed, and replaces all their
+    rows. An entity's credits are a function of its rows in int_attribution_touches and of its
+    won_amount_reporting (fct_funnel) and collected_amount_reporting
+    (int_marketing_entity_payments) alone, and the table holds all of them: the linear model
+    has one row per touch row (touch columns and both amounts), the last non-direct model's
+    rows name the touch it credits (first and last touch follow from position and count). So
+    an entity is recomputed exactly when those rows differ from the inputs, compared both ways
+    (except): a new, changed or removed touch or milestone, a changed won amount (a deal, an fx
+    rate), a changed collected amount (a payment, a customer match), whatever upstream caused
+    it. No watermark: a night that failed half-way is caught up by the next. Seed and var
+    changes are fingerprinted to force a full refresh (issue 17 item 2). Measured against the
+    table form in BENCHMARKS.md ("Entity-level incremental models"). On Spark a table
+    (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='replace_entities',
+    unique_key='funnel_entity_id',
+    entity_row_key='touchpoint_id',
+    on_schema_change='fail',
+) }}
+{% if 'linear' not in attribution_models() or 'last_non_direct_touch' not in attribution_models() -%}
+    {{ exceptions.raise_compiler_error(
+        "fct_attribution_credits finds changed entities from its linear and last_non_direct_touch rows"
+    ) }}
+{%- endif %}
 {#- Credits are computed as decimal(13, 12) and published as decimal(38, 12). Under linear and
     position-based the last touch takes 1 - (the sum of the other touches' rounded credits), so
     the credits of every entity, milestone and model add up to exactly 1 in decimal arithmetic
@@ -62,6 +88,117 @@ int_marketing_entity_payments as (
 
 ),
 
+{% if is_incremental() -%}
+{%- set compared_touch_columns = [
+    'funnel_entity_id', 'stage_key', 'touchpoint_id', 'channel', 'touch_source', 'touch_medium',
+    'touch_campaign', 'keyword', 'touch_type', 'stage_order', 'touch_position', 'touch_count',
+    'is_direct', 'occurred_at', 'reached_at',
+] -%}
+list_current_touches as (
+
+    select
+        {%- for column in compared_touch_columns %}
+        int_attribution_touches.{{ column }},
+        {%- endfor %}
+        fct_funnel.won_amount_reporting,
+        int_marketing_entity_payments.collected_amount_reporting
+
+    from int_attribution_touches
+    left join fct_funnel
+        on int_attribution_touches.funnel_entity_type = fct_funnel.funnel_entity_type
+        and int_attribution_touches.funnel_entity_id = fct_funnel.funnel_entity_id
+    left join int_marketing_entity_payments
+        on int_attribution_touches.funnel_entity_type = int_marketing_entity_payments.funnel_entity_type
+        and int_attribution_touches.funnel_entity_id = int_marketing_entity_payments.funnel_entity_id
+
+),
+
+list_credited_touches as (
+
+    select
+        {%- for column in compared_touch_columns %}
+        {{ column }},
+        {%- endfor %}
+        won_amount_reporting,
+        collected_amount_reporting
+
+    from {{ this }}
+    where attribution_model = 'linear'
+
+),
+
+list_current_last_non_direct_touches as (
+
+    select
+        funnel_entity_id,
+        stage_key,
+        touchpoint_id
+
+    from int_attribution_touches
+    where is_last_non_direct_touch
+
+),
+
+list_credited_last_non_direct_touches as (
+
+    select
+        funnel_entity_id,
+        stage_key,
+        touchpoint_id
+
+    from {{ this }}
+    where attribution_model = 'last_non_direct_touch'
+
+),
+
+find_changed_entities as (
+
+    select added.funnel_entity_id as changed_entity_id
+    from (
+        select * from list_current_touches
+        except
+        select * from list_credited_touches
+    ) as added
+
+    union
+
+    select removed.funnel_entity_id as changed_entity_id
+    from (
+        select * from list_credited_touches
+        except
+        select * from list_current_touches
+    ) as removed
+
+    union
+
+    select added.funnel_entity_id as changed_entity_id
+    from (
+        select * from list_current_last_non_direct_touches
+        except
+        select * from list_credited_last_non_direct_touches
+    ) as added
+
+    union
+
+    select removed.funnel_entity_id as changed_entity_id
+    from (
+        select * from list_credited_last_non_direct_touches
+        except
+        select * from list_current_last_non_direct_touches
+    ) as removed
+
+),
+
+{% endif -%}
+select_touches as (
+
+    select * from int_attribution_touches
+    {%- if is_incremental() %}
+    where funnel_entity_id in (select changed.changed_entity_id from find_changed_entities as changed)
+    {%- endif %}
+
+),
+
 credit_touches as (
 
     {% for attribution_model in attribution_models() -%}
@@ -69,10 +206,10 @@ credit_touches as (
         {{ exceptions.raise_compiler_error("no credit rule for attribution model " ~ attribution_model) }}
     {%- endif -%}
     select
-        int_attribution_touches.*,
+        select_touches.*,
         '{{ attribution_model }}' as attribution_model,
         cast({{ credit_rules[attribution_model][1] }} as {{ credit_type }}) as credit
-    from int_attribution_touches
+    from select_touches
     where {{ credit_rules[attribution_model][0] }}
     {% if not loop.last %}
     union all
@@ -95,7 +232,8 @@ join_entity_revenue as (
             'credit_touches.touchpoint_id',
         ]) }} as attribution_credit_id,
         credit_touches.funnel_entity_type,
-        credit_touches.funnel_entity_id,
+        {{ 'find_changed_entities.changed_entity_id' if is_incremental() else 'credit_touches.funnel_entity_id' }}
+            as funnel_entity_id,
         credit_touches.touchpoint_id,
 
         ---------- text
@@ -136,7 +274,15 @@ join_entity_revenue as (
         credit_touches.occurred_at,
         credit_touches.reached_at
 
+    {#- A changed entity without any row left gets one row with a null touchpoint_id: the
+        replace_entities strategy deletes its old rows and inserts none. #}
+    {%- if is_incremental() %}
+    from find_changed_entities
+    left join credit_touches
+        on find_changed_entities.changed_entity_id = credit_touches.funnel_entity_id
+    {%- else %}
     from credit_touches
+    {%- endif %}
     left join fct_funnel
         on credit_touches.funnel_entity_type = fct_funnel.funnel_entity_type
         and credit_touches.funnel_entity_id = fct_funnel.funnel_entity_id
