@@ -154,7 +154,8 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Night 1 builds a Salesforce landing before FUNNEL_TOUCHPOINTS_LEAD_SYSTEM is set (the
-    touchpoints keep the bare lead ids); night 2 sets it (the var touchpoints_lead_system) and
+    touchpoints keep the bare lead ids, and the build fails on the check that touchpoints find
+    their CRM's leads); night 2 sets it (the var touchpoints_lead_system) and
     lands touchpoint changes; night 3 changes a label mapping of crm_stage_labels. After each
     rule change the incremental models are rebuilt whole by the same build, so the marts equal
     a full rebuild from the same raw rows (with the new rules). Without the mechanism night 2
@@ -167,7 +168,14 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     generate_landing(landing, leads=200, seed=11, formats=["salesforce"])
     nightly = tmp_path / "nightly" / "warehouse" / "funnel.duckdb"
     try:
-        assert materialize_everything(landing, nightly).success
+        # the unset var is caught: assert_touchpoints_use_their_crms_lead_ids fails night 1, after
+        # stg_web__touchpoints was built with the bare lead ids (the state night 2 must replace)
+        assert not materialize_everything(landing, nightly).success
+        with duckdb.connect(str(nightly), read_only=True) as con:
+            [(bare_first,)] = con.execute(
+                f"select count(*) from {TOUCHPOINTS} where lead_id not like 'salesforce:%'"
+            ).fetchall()
+        assert bare_first > 0
         assert _rule_lines(caplog) == []  # a first build: nothing to refresh
 
         # night 2: the var is set, a few touchpoints land
