@@ -18,7 +18,7 @@ measure_service_periods as (
     select
         *,
         cast({{ dbt.date_trunc('month', 'period_start') }} as date) as service_start_month,
-        {{ dbt.datediff('period_start', dbt.dateadd('day', 1, 'period_end'), 'month') }} as service_month_count,
+        {{ month_diff('period_start', dbt.dateadd('day', 1, 'period_end')) }} as service_month_count,
         {{ dbt.datediff('period_start', 'period_end', 'day') }} + 1 as service_day_count,
         coalesce({{ to_reporting_date('paid_at') }}, period_start) as fx_rate_date
 

@@ -31,7 +31,7 @@ classify_lines as (
         stg_stripe__prices.interval_month_count,
         coalesce(stg_stripe__prices.has_unknown_interval, false) as has_unknown_interval,
         stg_stripe__invoices.invoice_id is null as is_orphan,
-        {{ dbt.datediff('stg_stripe__invoice_line_items.period_start', 'stg_stripe__invoice_line_items.period_end', 'month') }}
+        {{ month_diff('stg_stripe__invoice_line_items.period_start', 'stg_stripe__invoice_line_items.period_end') }}
             as period_month_count,
         case
             when stg_stripe__invoices.invoice_id is null then 'unknown_invoice'
