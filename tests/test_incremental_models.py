@@ -28,7 +28,7 @@ from orchestration.landing_contract import ENTITY_BY_PATH
 from orchestration.rule_fingerprints import current_fingerprints, refresh_changed_rules
 from orchestration.sample_data import generate_landing, generate_next_night
 from orchestration.settings import PROJECT_DIR
-from tests.conftest import materialize_everything, parse_dbt_project, write_landed
+from tests.conftest import materialize_everything, write_landed
 from tests.dbt_cli import DBT, run_dbt
 from tests.operations import table_hashes
 
@@ -185,8 +185,10 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
         lines = _rule_lines(caplog)
     finally:
         progress.removeHandler(caplog.handler)
-    incremental = ", ".join(sorted(_incremental_models()))
-    assert f"[rules] var touchpoints_lead_system changed: full refresh of {incremental}" in lines
+    # night 1 failed before the attribution models were built, so only the touchpoints existed
+    # to be refreshed (the attribution models are created whole on night 2 either way)
+    refreshed = "[rules] var touchpoints_lead_system changed: full refresh of stg_web__touchpoints"
+    assert refreshed in lines
     with duckdb.connect(str(nightly), read_only=True) as con:
         bare = con.execute(
             f"select count(*) from {TOUCHPOINTS} where lead_id not like 'salesforce:%'"
@@ -217,13 +219,6 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     _dbt_on(project, ["build", "--full-refresh", "--exclude-resource-type", "unit_test"], scratch)
     assert _touchpoints(nightly) == _touchpoints(scratch)
     assert table_hashes(nightly) == table_hashes(scratch)
-
-
-def _incremental_models() -> list[str]:
-    from orchestration.rule_fingerprints import incremental_models
-
-    manifest = json.loads(parse_dbt_project().read_text(encoding="utf-8"))
-    return [node["name"] for node in incremental_models(manifest).values()]
 
 
 # -- the attribution chain: int_attribution_touches and fct_attribution_credits (by entity) ------
