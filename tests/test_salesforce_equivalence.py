@@ -149,6 +149,7 @@ def _touchpoints_rebuilt_with(
 ) -> subprocess.CompletedProcess[str]:
     """A copy of ``warehouse`` whose touchpoints are rebuilt under another setting of
     touchpoints_lead_system, then the check that touchpoints find their CRM's leads."""
+    workdir.mkdir(parents=True)
     copy = workdir / "funnel.duckdb"
     shutil.copy(warehouse, copy)
     variables = f"{{touchpoints_lead_system: '{lead_system}'}}"
