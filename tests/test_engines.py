@@ -253,21 +253,7 @@ def test_no_model_is_incremental_on_spark(tmp_path: Path) -> None:
     assert _incremental_models(SPARK, warehouse) == []
 
 
-#: Spark's marts equalled DuckDB's at 300 leads (two nights), but in the suite's first run at
-#: 2,000 leads this comparison failed (its build passed every data test, its unit tests pass):
-#: fct_mrr and mrr_movements_by_month differ for one customer (C0002566), whose monthly MRR is
-#: 375 every month on DuckDB and alternates 187.5 / 562.5 on Spark from 2025-08 (same total): an
-#: invoice's spread over months lands a month apart on Spark. Cause: dbt-spark's datediff in
-#: months counts 2025-07-31 to 2025-09-30 as 3 (months_between), DuckDB as 2; the month_diff
-#: macro now counts like DuckDB on Spark (checked on a local session for such dates), but no
-#: 2,000-lead Spark build has run since: the marker goes once one has (non-strict meanwhile)
-SPARK_MARTS = pytest.param(
-    "on_spark",
-    marks=pytest.mark.xfail(strict=False, reason="Spark's marts differ at 2,000 leads"),
-)
-
-
-@pytest.mark.parametrize("engine", ["on_postgres", SPARK_MARTS])
+@pytest.mark.parametrize("engine", ["on_postgres", "on_spark"])
 def test_the_marts_equal_duckdbs(
     engine: str, on_duckdb: EngineRun, request: pytest.FixtureRequest
 ) -> None:
