@@ -14,6 +14,36 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
+# -- two workers (pytest-xdist, `--dist loadgroup`): tests/worker_groups.py ---------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the worker_groups order: xdist would hand out the groups with most tests first."""
+    if config.getoption("dist", "no") == "loadgroup":
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadgroup``, schedule whole groups of files (tests/worker_groups.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.worker_groups import GroupsOfFiles
+
+    return GroupsOfFiles(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a worker (xdist sets its ``loadgroup`` flag there): check the groups, longest first."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from tests.worker_groups import longest_first, misgrouped
+
+    if wrong := misgrouped(items):
+        raise pytest.UsageError("\n".join(wrong))
+    longest_first(items)
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     folder = tmp_path / "landing"
@@ -60,10 +90,15 @@ class SampleBuild:
 
 @cache
 def parse_dbt_project() -> Path:
-    """Parse the dbt project once per test session (the models may have changed)."""
+    """Parse the dbt project once per test session (the models may have changed). Each xdist
+    worker parses in a partial-parse folder of its own (the folder is keyed by the warehouse
+    path, and the file is never opened), so two workers never write one folder at once."""
     from orchestration.dbt_project import parse_project
+    from orchestration.settings import warehouse_path
 
-    return parse_project()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    default = warehouse_path()
+    return parse_project(default.with_name(f"tests-{worker}.duckdb") if worker else None)
 
 
 def materialize_everything(landing: Path, warehouse: Path):
