@@ -17,6 +17,8 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE, spark_dir
+from orchestration.engines.targets import SPARK, TARGET_VARIABLE
 from orchestration.parse_state import copy_file_atomically, parse_state_dir
 from orchestration.settings import PROJECT_DIR, warehouse_path
 
@@ -48,6 +50,10 @@ def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
     """
     env = dict(os.environ)
     env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
+    if env.get(TARGET_VARIABLE) == SPARK:
+        # profiles.yml's spark target names the session's folder, next to the warehouse by
+        # default (the handover sets it the same way before dbt builds)
+        env.setdefault(SPARK_DIR_VARIABLE, str(spark_dir(Path(env["FUNNEL_WAREHOUSE"]))))
     state = parse_state_dir(Path(env["FUNNEL_WAREHOUSE"]))
     args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
     args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]

@@ -88,17 +88,24 @@ class SampleBuild:
             return con.execute(sql, params or []).fetchall()
 
 
-@cache
-def parse_dbt_project() -> Path:
-    """Parse the dbt project once per test session (the models may have changed). Each xdist
-    worker parses in a partial-parse folder of its own (the folder is keyed by the warehouse
-    path, and the file is never opened), so two workers never write one folder at once."""
+def parse_for_this_worker() -> Path:
+    """Parse the dbt project for the default DuckDB build; its manifests go to target/. Each
+    xdist worker parses in a partial-parse folder of its own (the folder is keyed by the
+    warehouse path, and the file is never opened), so two workers never write one folder. The
+    file keeps its name: the manifest's database is the file's stem (`funnel docs` attaches
+    the warehouse under it)."""
     from orchestration.dbt_project import parse_project
     from orchestration.settings import warehouse_path
 
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     default = warehouse_path()
-    return parse_project(default.with_name(f"tests-{worker}.duckdb") if worker else None)
+    return parse_project(default.parent / f"tests-{worker}" / default.name if worker else None)
+
+
+@cache
+def parse_dbt_project() -> Path:
+    """Parse the dbt project once per test session (the models may have changed)."""
+    return parse_for_this_worker()
 
 
 def materialize_everything(landing: Path, warehouse: Path):

@@ -31,7 +31,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "hubspot_dump"
 
 
 def _build(root: Path) -> tuple[subprocess.CompletedProcess, Path]:
-    warehouse = root / "warehouse.duckdb"
+    # named funnel.duckdb like every build of the suite: the manifest it copies to target/ names
+    # the database after the file, and `mf` (the docs and semantic tests) reads that manifest
+    warehouse = root / "warehouse" / "funnel.duckdb"
     done = subprocess.run(
         cli_build_command(root / "landing", warehouse, root / "serving"),
         env=cli_env(root / "dagster_home"),

@@ -57,33 +57,57 @@ def _land_touchpoint_changes(landing: Path) -> str:
     return changed["touchpoint_id"]
 
 
-def test_a_night_built_incrementally_equals_a_build_from_scratch(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    generate_landing(landing, leads=300, seed=11)
-    nightly = tmp_path / "nightly" / "warehouse" / "funnel.duckdb"
-    assert materialize_everything(landing, nightly).success
-    with duckdb.connect(str(nightly), read_only=True) as con:
-        before = con.execute(f"select count(*) from {TOUCHPOINTS}").fetchone()
+class TwoNights:
+    """One 300-lead world built as two nights (touchpoint changes and attribution changes in the
+    second) and, from the same landing folder, once from scratch. The last test using it alters
+    the nightly warehouse by hand (it is the file's last)."""
 
-    generate_next_night(landing)
-    changed_id = _land_touchpoint_changes(landing)
-    assert materialize_everything(landing, nightly).success  # the incremental path
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.landing = root / "landing"
+        self.nightly = root / "nightly" / "warehouse" / "funnel.duckdb"
+        self.scratch = root / "scratch" / "warehouse" / "funnel.duckdb"
+        generate_landing(self.landing, leads=300, seed=17)
+        assert materialize_everything(self.landing, self.nightly).success
+        with duckdb.connect(str(self.nightly), read_only=True) as con:
+            self.touchpoints_before = con.execute(f"select count(*) from {TOUCHPOINTS}").fetchone()
+
+        generate_next_night(self.landing)
+        self.changed_touchpoint = _land_touchpoint_changes(self.landing)
+        changes = _land_attribution_changes(self.landing, self.nightly)
+        self.lost_lead, self.receiving_lead, self.deal_lead = changes
+        # what the first night built, read before the second night replaces it
+        self.stages_before = {
+            "lost_touches": _entity_stages(self.nightly, ATTRIBUTION_TOUCHES, self.lost_lead),
+            "deal_credits": _entity_stages(self.nightly, CREDITS, self.deal_lead),
+        }
+        assert materialize_everything(self.landing, self.nightly).success  # incremental
+        assert materialize_everything(self.landing, self.scratch).success
+
+
+@pytest.fixture(scope="module")
+def two_nights(tmp_path_factory: pytest.TempPathFactory) -> TwoNights:
+    return TwoNights(tmp_path_factory.mktemp("two_nights"))
+
+
+def test_a_night_built_incrementally_equals_a_build_from_scratch(two_nights: TwoNights) -> None:
+    nightly = two_nights.nightly
     with duckdb.connect(str(nightly), read_only=True) as con:
         loads = con.execute(
             f"select count(distinct loaded_at), count(*) from {TOUCHPOINTS}"
         ).fetchone()
         campaign = con.execute(
-            f"select touch_campaign from {TOUCHPOINTS} where touchpoint_id = ?", [changed_id]
+            f"select touch_campaign from {TOUCHPOINTS} where touchpoint_id = ?",
+            [two_nights.changed_touchpoint],
         ).fetchone()
+    before = two_nights.touchpoints_before
     assert loads is not None and before is not None
     assert loads[0] == 2  # rows of both loads are here
     assert loads[1] > before[0]  # at least the night's new touchpoint
     assert campaign == ("re_landed_campaign",)  # the version loaded last wins
 
-    scratch = tmp_path / "scratch" / "warehouse" / "funnel.duckdb"
-    assert materialize_everything(landing, scratch).success
-    assert _touchpoints(nightly) == _touchpoints(scratch)
-    assert table_hashes(nightly) == table_hashes(scratch)
+    assert _touchpoints(nightly) == _touchpoints(two_nights.scratch)
+    assert table_hashes(nightly) == table_hashes(two_nights.scratch)
 
 
 def _dbt_run_touchpoints(warehouse: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -326,17 +350,17 @@ def _entity_stages(warehouse: Path, table: str, entity_id: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def test_attribution_models_built_by_entity_equal_a_build_from_scratch(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    generate_landing(landing, leads=300, seed=17)
-    nightly = tmp_path / "nightly" / "warehouse" / "funnel.duckdb"
-    assert materialize_everything(landing, nightly).success
-
-    generate_next_night(landing)
-    lost_lead, receiving_lead, deal_lead = _land_attribution_changes(landing, nightly)
-    assert _entity_stages(nightly, ATTRIBUTION_TOUCHES, lost_lead)
-    assert "opportunity" in _entity_stages(nightly, CREDITS, deal_lead)
-    assert materialize_everything(landing, nightly).success  # the incremental path
+def test_attribution_models_built_by_entity_equal_a_build_from_scratch(
+    two_nights: TwoNights,
+) -> None:
+    nightly = two_nights.nightly
+    lost_lead, receiving_lead, deal_lead = (
+        two_nights.lost_lead,
+        two_nights.receiving_lead,
+        two_nights.deal_lead,
+    )
+    assert two_nights.stages_before["lost_touches"]
+    assert "opportunity" in two_nights.stages_before["deal_credits"]
 
     assert _entity_stages(nightly, ATTRIBUTION_TOUCHES, lost_lead) == set()
     assert _entity_stages(nightly, CREDITS, lost_lead) == set()
@@ -344,8 +368,7 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(tmp_path:
     assert "opportunity" not in _entity_stages(nightly, ATTRIBUTION_TOUCHES, deal_lead)
     assert "opportunity" not in _entity_stages(nightly, CREDITS, deal_lead)
 
-    scratch = tmp_path / "scratch" / "warehouse" / "funnel.duckdb"
-    assert materialize_everything(landing, scratch).success
+    scratch = two_nights.scratch
     assert _attribution_touches(nightly) == _attribution_touches(scratch)
     assert table_hashes(nightly) == table_hashes(scratch)
 
@@ -372,7 +395,7 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(tmp_path:
     run = run_dbt(
         ["run", "--select", "int_attribution_touches", "fct_attribution_credits"],
         nightly,
-        tmp_path,
+        two_nights.root / "rerun",
         timeout=600,
     )
     assert run.returncode == 0, run.stdout

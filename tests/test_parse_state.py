@@ -5,14 +5,24 @@ the whole project. Real ``dbt parse`` runs (``parse_project``, as ``funnel build
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from orchestration.dbt_project import parse_project
 from orchestration.parse_state import PARTIAL_PARSE_FILE, parse_state_dir
+from tests.conftest import parse_for_this_worker
 
 FULL = "Unable to do partial parsing"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_the_default_manifest() -> Iterator[None]:
+    """These parses copy manifests of other databases (and of the spark target) to target/,
+    where `mf` and the definitions read them: parse the default build again afterwards."""
+    yield
+    parse_for_this_worker()
 
 
 def parse(warehouse: Path, capfd: pytest.CaptureFixture[str]) -> str:
@@ -46,3 +56,20 @@ def test_a_warehouse_keeps_its_partial_parse_state_across_other_builds(
     assert perf["is_partial_parse_enabled"] and perf["parsed_path_count"] == 0
     # neither warehouse file was opened
     assert not first.exists() and not other.exists()
+
+
+def test_a_spark_build_parses_without_its_folder_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`funnel build --target spark` parses before the handover sets FUNNEL_SPARK_DIR: the parse
+    takes the default folder (next to the warehouse) itself, where it used to fail."""
+    from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE
+    from orchestration.engines.targets import TARGET_VARIABLE
+
+    monkeypatch.setenv(TARGET_VARIABLE, "spark")
+    monkeypatch.delenv(SPARK_DIR_VARIABLE, raising=False)
+    warehouse = tmp_path / "warehouse" / "funnel.duckdb"
+    manifest = json.loads(parse_project(warehouse).read_text())
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert {n["config"]["materialized"] for n in models} <= {"table", "view"}
+    assert not warehouse.exists()
