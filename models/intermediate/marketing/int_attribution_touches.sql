@@ -127,21 +127,9 @@ find_changed_leads as (
 
     union
 
-    select added.funnel_entity_id as lead_id
-    from (
-        select * from list_touched_milestones
-        except
-        select * from list_built_milestones
-    ) as added
-
-    union
-
-    select removed.funnel_entity_id as lead_id
-    from (
-        select * from list_built_milestones
-        except
-        select * from list_touched_milestones
-    ) as removed
+    {{ keys_of_differing_rows(
+        'list_touched_milestones', 'list_built_milestones', 'funnel_entity_id', 'lead_id'
+    ) }}
 
 ),
 

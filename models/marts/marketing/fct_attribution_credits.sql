@@ -153,39 +153,16 @@ list_credited_last_non_direct_touches as (
 
 find_changed_entities as (
 
-    select added.funnel_entity_id as changed_entity_id
-    from (
-        select * from list_current_touches
-        except
-        select * from list_credited_touches
-    ) as added
+    {{ keys_of_differing_rows(
+        'list_current_touches', 'list_credited_touches', 'funnel_entity_id', 'changed_entity_id'
+    ) }}
 
     union
 
-    select removed.funnel_entity_id as changed_entity_id
-    from (
-        select * from list_credited_touches
-        except
-        select * from list_current_touches
-    ) as removed
-
-    union
-
-    select added.funnel_entity_id as changed_entity_id
-    from (
-        select * from list_current_last_non_direct_touches
-        except
-        select * from list_credited_last_non_direct_touches
-    ) as added
-
-    union
-
-    select removed.funnel_entity_id as changed_entity_id
-    from (
-        select * from list_credited_last_non_direct_touches
-        except
-        select * from list_current_last_non_direct_touches
-    ) as removed
+    {{ keys_of_differing_rows(
+        'list_current_last_non_direct_touches', 'list_credited_last_non_direct_touches',
+        'funnel_entity_id', 'changed_entity_id'
+    ) }}
 
 ),
 
