@@ -116,7 +116,7 @@ def _race(landing: Path, root: Path, tries: int, *, build_again_every_time: bool
 def test_two_builds_started_at_the_same_instant_one_runs_one_refuses(
     tiny_landing: Path, tmp_path: Path
 ) -> None:
-    """Two tries on new warehouses (the long mode tries ten); a third build afterwards."""
+    """One try on a new warehouse (the long mode tries ten); a third build afterwards."""
     _race(tiny_landing, tmp_path, RACE_TRIES, build_again_every_time=False)
 
 
