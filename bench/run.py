@@ -36,8 +36,9 @@ For each scale, in one invocation:
 ``bench/measure.py`` measures each process tree, ``bench/artifacts.py`` reads what a build
 left behind (the Dagster run through the instance's API, dbt's ``run_results.json``) and
 ``bench/report.py`` judges the targets and prints. It writes ``bench/results/latest.json``
-(every figure, the machine and how each figure was taken) and exits non-zero only when a
-build fails. It never judges a time: the targets are evaluated and reported, not enforced.
+(every figure, the machine and how each figure was taken) and exits non-zero when a build
+fails or when a night's marts differ from the full rebuild's. It never judges a time: the
+targets (ratios to the floor of the same run) are evaluated and reported, not enforced.
 """
 
 from __future__ import annotations
@@ -460,12 +461,25 @@ def main(argv: list[str] | None = None) -> int:
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(figures, indent=2) + "\n")
     print(report.summary(figures, args.results))
-    phases = [r.get(p, {}) for r in results.values() for p in ("full", "night")]
+    # only the phases that ran count (--full-only builds no night)
+    phases = [r[p] for r in results.values() for p in ("full", "night") if p in r]
     phases += [r["full"] for by_scale in native.values() for r in by_scale.values()]
     phases += [r["full"] for by_scale in on_engines.values() for r in by_scale.values()]
-    # a rebuild that failed is a failed build; marts that differ are reported, not fatal
     phases += [r["same_answers"]["rebuild"] for r in results.values() if "same_answers" in r]
-    return 0 if all(p.get("succeeded") for p in phases) else 1
+    failed = not all(p.get("succeeded") for p in phases)
+    # issue 17: a night whose marts differ from the full rebuild's is a wrong answer
+    differ = [
+        name
+        for name, r in results.items()
+        if r.get("same_answers", {}).get("result") not in (None, "identical")
+    ]
+    for name in differ:
+        print(
+            f"bench: at {name} the night's marts are not those of a full rebuild: "
+            f"{report.same_answers_verdict(results[name])}",
+            file=sys.stderr,
+        )
+    return 1 if failed or differ else 0
 
 
 if __name__ == "__main__":

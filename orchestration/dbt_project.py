@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from dagster_dbt import DbtProject
 
 from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE, spark_dir
 from orchestration.engines.targets import SPARK, TARGET_VARIABLE
+from orchestration.parse_inputs import (
+    forget_parse,
+    parse_inputs_digest,
+    parse_is_current,
+    record_parse,
+)
 from orchestration.parse_state import copy_file_atomically, parse_state_dir
 from orchestration.settings import PROJECT_DIR, warehouse_path
 
@@ -37,7 +44,12 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
+def parse_project(
+    warehouse: Path | None = None,
+    *,
+    quiet: bool = True,
+    say: Callable[[str], object] | None = None,
+) -> Path:
     """Run ``dbt parse`` to (re)write target/manifest.json; returns its path.
 
     ``warehouse`` is the file the next ``dbt build`` will use: profiles.yml reads it from
@@ -47,6 +59,10 @@ def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
     before, whatever other warehouse was built in between, and the build reuses it. The
     manifests are then copied to target/ (atomically), where the definitions and ``mf`` read
     them. Parsing never opens the warehouse.
+
+    When nothing ``dbt parse`` reads has changed since this warehouse's last parse (files,
+    versions, environment: ``orchestration/parse_inputs.py``), the parse is skipped and the saved
+    manifest is used; ``say`` (if given) is told which of the two happened.
     """
     env = dict(os.environ)
     env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
@@ -55,11 +71,20 @@ def parse_project(warehouse: Path | None = None, *, quiet: bool = True) -> Path:
         # default (the handover sets it the same way before dbt builds)
         env.setdefault(SPARK_DIR_VARIABLE, str(spark_dir(Path(env["FUNNEL_WAREHOUSE"]))))
     state = parse_state_dir(Path(env["FUNNEL_WAREHOUSE"]))
-    args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
-    args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
-    if quiet:
-        args.append("--quiet")
-    subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
+    digest = parse_inputs_digest(PROJECT_DIR, env)
+    if parse_is_current(state, digest):
+        if say:
+            say("dbt project unchanged since this warehouse's last parse: parse skipped")
+    else:
+        if say:
+            say("parsing the dbt project ...")
+        forget_parse(state)
+        args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
+        args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
+        if quiet:
+            args.append("--quiet")
+        subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
+        record_parse(state, digest)
     manifest_path = dbt_project().manifest_path
     for name in ("manifest.json", "semantic_manifest.json"):
         if (state / name).exists():

@@ -139,6 +139,7 @@ def run_at_the_same_instant(
 #: progress lines of `funnel build`, in order, and the phase each one starts
 BUILD_PHASES = (
     ("parsing the dbt project", "dbt parse"),
+    ("dbt project unchanged", "dbt parse"),
     ("building ", "ingestion"),
     ("[dbt] ", "dbt build"),
     ("published version", "publishing"),

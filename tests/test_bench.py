@@ -127,6 +127,11 @@ def test_benchmark_at_a_small_scale_reports_every_figure(tmp_path: Path) -> None
         assert set(evaluation[target]) == {"value", "limit", "met"}
     for figure in ("wall_seconds", "overhead_seconds", "dbt_node_busy_seconds", "floor_seconds"):
         assert figure in report["methods"]
+    # issue 17: the speed targets are ratios to the floor of the same run, at the same scale
+    for phase, target in (("night", "night_floor_ratio"), ("full", "full_build_floor_ratio")):
+        expected = scale[phase]["wall_seconds"] / floor["floor_seconds"]
+        assert evaluation[target]["value"] == pytest.approx(expected, abs=0.01)
+    assert scale["same_answers"]["result"] == "identical"
     ratio = build["wall_seconds"] / scale["full"]["wall_seconds"]
     assert evaluation["salesforce_judged_at_scale"] == SCALE
     assert evaluation["salesforce_full_build_ratio"]["value"] == pytest.approx(ratio, abs=1e-3)

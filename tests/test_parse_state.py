@@ -1,6 +1,8 @@
 """dbt's partial-parse state is kept per warehouse (orchestration/parse_state.py): building
 another warehouse from the same checkout no longer makes the next build of this one re-parse
-the whole project. Real ``dbt parse`` runs (``parse_project``, as ``funnel build`` calls it)."""
+the whole project; and a parse whose inputs did not change is skipped
+(orchestration/parse_inputs.py). Real ``dbt parse`` runs (``parse_project``, as ``funnel build``
+calls it)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from orchestration.dbt_project import parse_project
+from orchestration.parse_inputs import DIGEST_FILE, parse_inputs_digest
 from orchestration.parse_state import PARTIAL_PARSE_FILE, parse_state_dir
+from orchestration.settings import PROJECT_DIR
 from tests.conftest import parse_for_this_worker
 
 FULL = "Unable to do partial parsing"
@@ -27,7 +31,7 @@ def restore_the_default_manifest() -> Iterator[None]:
 
 def parse(warehouse: Path, capfd: pytest.CaptureFixture[str]) -> str:
     capfd.readouterr()
-    manifest = parse_project(warehouse, quiet=False)
+    manifest = parse_project(warehouse, quiet=False, say=print)
     output = capfd.readouterr().out
     # the definitions read the manifest of the last parse, with this warehouse's database
     nodes = json.loads(manifest.read_text())["nodes"].values()
@@ -38,7 +42,7 @@ def parse(warehouse: Path, capfd: pytest.CaptureFixture[str]) -> str:
 
 
 def test_a_warehouse_keeps_its_partial_parse_state_across_other_builds(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = tmp_path / "one" / "nightly.duckdb"
     other = tmp_path / "two" / "other.duckdb"
@@ -48,9 +52,11 @@ def test_a_warehouse_keeps_its_partial_parse_state_across_other_builds(
     assert (parse_state_dir(first) / PARTIAL_PARSE_FILE).exists()
     assert FULL in parse(other, capfd)  # a path never parsed before has no state of its own
 
+    # a variable no model reads: the parse runs (its inputs differ) but dbt's state still holds
+    monkeypatch.setenv("FUNNEL_PARSE_TEST_NONCE", "1")
     again = parse(first, capfd)
 
-    assert FULL not in again
+    assert "parsing the dbt project" in again and FULL not in again
     # dbt's own account of the parse: no file of the project parsed again
     perf = json.loads((parse_state_dir(first) / "perf_info.json").read_text())
     assert perf["is_partial_parse_enabled"] and perf["parsed_path_count"] == 0
@@ -73,3 +79,64 @@ def test_a_spark_build_parses_without_its_folder_set(
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     assert {n["config"]["materialized"] for n in models} <= {"table", "view"}
     assert not warehouse.exists()
+
+
+def test_a_parse_whose_inputs_did_not_change_is_skipped(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "warehouse" / "funnel.duckdb"
+    state = parse_state_dir(warehouse)
+    assert "parsing the dbt project" in parse(warehouse, capfd)
+    parsed = (state / "manifest.json").stat().st_mtime_ns
+    assert (state / DIGEST_FILE).exists()
+    parse(tmp_path / "other" / "funnel.duckdb", capfd)  # target/ now holds the other's manifest
+
+    second = parse(warehouse, capfd)  # (parse() checks target/ names this warehouse again)
+
+    assert "parse skipped" in second and "parsing the dbt project" not in second
+    assert (state / "manifest.json").stat().st_mtime_ns == parsed  # dbt did not run
+
+
+def _copy_of_the_project(destination: Path) -> Path:
+    import shutil
+
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, destination / name)
+    for name in ("models", "macros", "seeds", "data-tests"):
+        shutil.copytree(PROJECT_DIR / name, destination / name)
+    return destination
+
+
+def test_the_parse_inputs_digest_sees_every_input(tmp_path: Path) -> None:
+    project = _copy_of_the_project(tmp_path)
+    env = {"FUNNEL_WAREHOUSE": "a.duckdb", "PATH": "/bin"}
+    base = parse_inputs_digest(project, env)
+    assert parse_inputs_digest(project, dict(env)) == base  # deterministic
+
+    # what dbt does not read leaves it alone
+    (project / "README.md").write_text("notes")
+    (project / "target").mkdir()
+    (project / "target" / "run_results.json").write_text("{}")
+    assert parse_inputs_digest(project, {**env, "PATH": "/usr/bin", "HOME": "/x"}) == base
+
+    changed = {
+        "the warehouse path": parse_inputs_digest(project, {**env, "FUNNEL_WAREHOUSE": "b.duckdb"}),
+        "a DBT_ variable": parse_inputs_digest(project, {**env, "DBT_TARGET_PATH": "t"}),
+    }
+    model = next((project / "models").rglob("*.sql"))
+    model.write_text(model.read_text() + "\n-- edited\n")
+    changed["an edited model"] = parse_inputs_digest(project, env)
+    model.rename(model.with_name("renamed_" + model.name))
+    changed["a renamed model"] = parse_inputs_digest(project, env)
+    (project / "seeds" / "new_seed.csv").write_text("a\n1\n")
+    changed["a new seed"] = parse_inputs_digest(project, env)
+    (project / "data-tests" / "new_test.sql").write_text("select 1 where false")
+    changed["a new data test"] = parse_inputs_digest(project, env)
+    profiles = project / "profiles.yml"
+    profiles.write_text(profiles.read_text() + "\n# edited\n")
+    changed["profiles.yml"] = parse_inputs_digest(project, env)
+
+    seen = [base]
+    for what, digest in changed.items():
+        assert digest not in seen, what
+        seen.append(digest)

@@ -75,10 +75,9 @@ def run_build(
         with open_instance(dagster_home(warehouse)) as instance:
             for run_id in fail_interrupted_runs(instance):
                 progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
-            progress("parsing the dbt project ...")
             # parse with the build's target, so dbt keeps the partial-parse state for the build
             os.environ[TARGET_VARIABLE] = target
-            parse_project(warehouse)
+            parse_project(warehouse, say=progress)
             where = "" if target == DUCKDB else f" (dbt on {target})"
             progress(f"building {warehouse} from {landing}{where}")
             run_config = nightly_build_run_config(
