@@ -79,3 +79,6 @@ flags = _Namespace(WHICH="parse")
 log = _constant("")
 
 run_query = _constant("")
+
+#: dbt's start of the invocation (a datetime): only its strftime() is used
+run_started_at = _Namespace(strftime=_constant("2000-01-01 00:00:00.000000"))

@@ -1,8 +1,9 @@
 """Incremental models give the same warehouse as a build from scratch.
 
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
-loaded since the last build; ``int_attribution_touches`` and ``fct_attribution_credits`` are
-incremental by entity (replace_entities). A night built that way on top of the previous
+loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
+stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``)
+are incremental by entity (replace_entities). A night built that way on top of the previous
 warehouse must give exactly the marts (and staging rows) of a warehouse built from scratch from
 the same landing folder, also across nights that change a var and a seed (the rule
 fingerprints rebuild the incremental models whole); and an existing table from an older model
@@ -59,8 +60,8 @@ def _land_touchpoint_changes(landing: Path) -> str:
 
 class TwoNights:
     """One 300-lead world built as two nights (touchpoint changes and attribution changes in the
-    second) and, from the same landing folder, once from scratch. The last test using it alters
-    the nightly warehouse by hand (it is the file's last)."""
+    second) and, from the same landing folder, once from scratch. The last two tests using it
+    alter the nightly warehouse by hand (they are the file's last)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -76,6 +77,10 @@ class TwoNights:
         self.changed_touchpoint = _land_touchpoint_changes(self.landing)
         changes = _land_attribution_changes(self.landing, self.nightly)
         self.lost_lead, self.receiving_lead, self.deal_lead = changes
+        self.moved_deal, self.deal_giver, self.deal_taker = _land_deal_move(
+            self.landing, self.nightly, avoid=changes
+        )
+        self.first_rebuilt_at = _rebuilt_at(self.nightly)
         # what the first night built, read before the second night replaces it
         self.stages_before = {
             "lost_touches": _entity_stages(self.nightly, ATTRIBUTION_TOUCHES, self.lost_lead),
@@ -209,9 +214,13 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
         lines = _rule_lines(caplog)
     finally:
         progress.removeHandler(caplog.handler)
-    # night 1 failed before the attribution models were built, so only the touchpoints existed
-    # to be refreshed (the attribution models are created whole on night 2 either way)
-    refreshed = "[rules] var touchpoints_lead_system changed: full refresh of stg_web__touchpoints"
+    # night 1 failed before the attribution models were built (they are downstream of the
+    # failing test), so the touchpoints and the stage chain were the incremental tables to be
+    # refreshed (the attribution models are created whole on night 2 either way)
+    refreshed = (
+        "[rules] var touchpoints_lead_system changed: full refresh of int_funnel_stage_events, "
+        "int_stage_spell_bounds, int_stage_transitions, stg_web__touchpoints"
+    )
     assert refreshed in lines
     with duckdb.connect(str(nightly), read_only=True) as con:
         bare = con.execute(
@@ -415,3 +424,155 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(
     assert altered == [("altered",)]  # int_attribution_touches kept an unchanged lead's rows
     assert credited == [("altered",)]  # the credits followed their changed input rows
     assert zeroed is not None and zeroed[0] > 0 and zeroed[0] == zeroed[1]  # and kept the rest
+
+
+# -- the stage chain, by funnel entity ---------------------------------------------------------
+
+STAGE_CHAIN = {
+    "intermediate.int_funnel_stage_events": "rebuilt_at",
+    "intermediate.int_stage_transitions": "events_rebuilt_at",
+    "intermediate.int_stage_spell_bounds": "events_rebuilt_at",
+}
+
+
+def _rebuilt_at(warehouse: Path) -> object:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute(
+            "select max(rebuilt_at) from intermediate.int_funnel_stage_events"
+        ).fetchone()
+    assert row is not None and row[0] is not None
+    return row[0]
+
+
+def _chain_rows(warehouse: Path, table: str) -> list[tuple]:
+    """Every row of a stage-chain table but its bookkeeping column, in a stable order."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            f"select * exclude ({STAGE_CHAIN[table]}) from {table} order by all"
+        ).fetchall()
+
+
+def _land_deal_move(landing: Path, warehouse: Path, avoid: tuple[str, ...]) -> tuple[str, str, str]:
+    """A night file moving the only deal of a lead to a lead without any deal: both funnel
+    entities change. Returns (deal, the lead it leaves, the lead it joins)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """
+            with single as (
+                select lead_id, min(deal_id) as deal_id
+                from staging.stg_crm__deals
+                where lead_id is not null and not is_deleted
+                group by lead_id
+                having count(*) = 1
+            )
+            select single.deal_id, single.lead_id, (
+                select min(leads.lead_id) from staging.stg_crm__leads as leads
+                where leads.lead_id not in (select d.lead_id from staging.stg_crm__deals as d
+                                            where d.lead_id is not null)
+                    and leads.lead_id not in (select unnest(?))
+            )
+            from single
+            where single.lead_id not in (select unnest(?))
+            order by single.lead_id
+            limit 1
+            """,
+            [list(avoid), list(avoid)],
+        ).fetchone()
+    assert rows is not None and rows[2] is not None, "no single-deal lead and no deal-less lead"
+    deal_id, giver, taker = rows
+    versions = sorted(
+        (r for r in _landed_rows(landing / "crm" / "deals") if r["deal_id"] == deal_id),
+        key=lambda r: r["updated_at"],
+    )
+    assert versions, deal_id
+    _write_rows(
+        landing / "crm" / "deals" / "deals__night_move.csv",
+        [{**versions[-1], "lead_id": taker, "updated_at": _one_second_later(versions[-1])}],
+    )
+    return deal_id, giver, taker
+
+
+def _entity_ids_of(warehouse: Path, table: str, entity_id: str) -> set[str]:
+    """The funnel entities holding ``entity_id``'s rows in a stage-chain table."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select distinct funnel_entity_id from {table} where entity_id = ?", [entity_id]
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
+    two_nights: TwoNights,
+) -> None:
+    nightly, scratch = two_nights.nightly, two_nights.scratch
+    for table in STAGE_CHAIN:
+        assert _chain_rows(nightly, table) == _chain_rows(scratch, table), table
+        # the moved deal's rows left its old lead for its new one
+        assert _entity_ids_of(nightly, table, two_nights.moved_deal) == {two_nights.deal_taker}
+
+    with duckdb.connect(str(nightly), read_only=True) as con:
+        rewritten = {
+            r[0]
+            for r in con.execute(
+                "select distinct funnel_entity_id from intermediate.int_funnel_stage_events "
+                "where rebuilt_at > ?",
+                [two_nights.first_rebuilt_at],
+            ).fetchall()
+        }
+        entities = con.execute(
+            "select count(distinct funnel_entity_id) from intermediate.int_funnel_stage_events"
+        ).fetchone()
+        deal_events = con.execute(
+            "select count(*) from intermediate.int_funnel_stage_events "
+            "where funnel_entity_id = ? and entity_type = 'deal'",
+            [two_nights.deal_lead],
+        ).fetchone()
+    assert entities is not None and deal_events == (0,)  # the deleted deal's events are gone
+    # the night rewrote the funnel entities it changed, and not the others: the deleted deal's
+    # and the moved deal's leads, and the night's own new and changed records
+    assert {two_nights.deal_lead, two_nights.deal_giver, two_nights.deal_taker} <= rewritten
+    assert len(rewritten) < entities[0] / 2, (len(rewritten), entities[0])
+
+    # Nothing new: the chain keeps the rows of funnel entities whose events did not change (a
+    # transition altered by hand stays), and recomputes one whose events' rebuilt_at differs.
+    with duckdb.connect(str(nightly)) as con:
+        kept, recomputed = (
+            r[0]
+            for r in con.execute(
+                "select distinct funnel_entity_id from intermediate.int_stage_transitions "
+                "where funnel_entity_id not in (select unnest(?)) order by 1 limit 2",
+                [sorted(rewritten)],
+            ).fetchall()
+        )
+        con.execute(
+            "update intermediate.int_stage_transitions set stage_label = 'altered' "
+            "where funnel_entity_id = ?",
+            [kept],
+        )
+        con.execute(
+            "update intermediate.int_funnel_stage_events set rebuilt_at = rebuilt_at "
+            "+ interval 1 second where funnel_entity_id = ?",
+            [recomputed],
+        )
+        con.execute(
+            "update intermediate.int_stage_transitions set stage_label = 'altered' "
+            "where funnel_entity_id = ?",
+            [recomputed],
+        )
+    run = run_dbt(
+        ["run", "--select", "int_stage_transitions", "int_stage_spell_bounds"],
+        nightly,
+        two_nights.root / "rerun_chain",
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout
+    with duckdb.connect(str(nightly), read_only=True) as con:
+        labels = dict(
+            con.execute(
+                "select funnel_entity_id, bool_or(stage_label = 'altered') "
+                "from intermediate.int_stage_transitions where funnel_entity_id in (?, ?) "
+                "group by 1",
+                [kept, recomputed],
+            ).fetchall()
+        )
+    assert labels == {kept: True, recomputed: False}

@@ -1,6 +1,7 @@
 {#- Incremental strategy `replace_entities` (DuckDB, PostgreSQL): replace every row of each
     changed entity. The model's incremental select returns, for each changed entity (its key in
-    the config unique_key, one column), all of the entity's rows recomputed, or, when the
+    the config unique_key: one column, or a list of columns), all of the entity's rows
+    recomputed, or, when the
     entity has no row any more, one placeholder row whose config entity_row_key column (a
     column never null in a real row) is null. Every existing row of an entity named in the new
     rows is deleted, then the new rows except the placeholders are inserted, in one
@@ -11,15 +12,16 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set entity_key = arg_dict['unique_key'] -%}
     {%- set row_key = config.get('entity_row_key') -%}
-    {%- if not entity_key or entity_key is not string or not row_key -%}
+    {%- if not entity_key or not row_key -%}
         {{ exceptions.raise_compiler_error(
-            "replace_entities needs unique_key (the entity key, one column) and entity_row_key "
-            ~ "(a column never null in a real row) in the config of " ~ target
+            "replace_entities needs unique_key (the entity key: a column or a list of columns) "
+            ~ "and entity_row_key (a column never null in a real row) in the config of " ~ target
         ) }}
     {%- endif -%}
+    {%- set keys = ([entity_key] if entity_key is string else entity_key) | join(', ') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
-    where {{ entity_key }} in (select {{ entity_key }} from {{ source }});
+    where ({{ keys }}) in (select {{ keys }} from {{ source }});
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}

@@ -1,3 +1,18 @@
+{#- Incremental on DuckDB and PostgreSQL (replace_entities by funnel entity): a night
+    recomputes the transitions of the funnel entities whose newest events rebuilt_at
+    (int_funnel_stage_events, which replaces exactly the funnel entities whose events changed)
+    differs from the events_rebuilt_at held here, both ways: new, changed and vanished funnel
+    entities. A transition depends on its funnel entity's events alone, so every other row
+    stays as it is. Compared as sets, not against a watermark: a night that failed half-way is
+    caught up by the next, whatever the clock did. On Spark a table (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='replace_entities',
+    unique_key=['funnel_entity_type', 'funnel_entity_id'],
+    entity_row_key='stage_transition_id',
+    on_schema_change='fail',
+) }}
+
 {%- set skipped_stage_count -%}
     case
         when is_entry and to_stage_order > entity_entry_stage_order
@@ -18,10 +33,51 @@ int_funnel_stage_events as (
 
 ),
 
+list_event_versions as (
+
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        max(rebuilt_at) as events_rebuilt_at
+
+    from int_funnel_stage_events
+    group by funnel_entity_type, funnel_entity_id
+
+),
+
+{% if is_incremental() -%}
+list_built_versions as (
+
+    select distinct
+        funnel_entity_type,
+        funnel_entity_id,
+        events_rebuilt_at
+
+    from {{ this }}
+
+),
+
+find_changed_funnel_entities as (
+
+    {{ keys_of_differing_rows(
+        'list_event_versions', 'list_built_versions', ['funnel_entity_type', 'funnel_entity_id']
+    ) }}
+
+),
+
+{% endif -%}
 keep_mapped_events as (
 
     select * from int_funnel_stage_events
     where is_stage_mapped
+        {%- if is_incremental() %}
+        and (funnel_entity_type, funnel_entity_id) in (
+            select
+                changed.funnel_entity_type,
+                changed.funnel_entity_id
+            from find_changed_funnel_entities as changed
+        )
+        {%- endif %}
 
 ),
 
@@ -124,6 +180,68 @@ flag_transitions as (
 
     from classify_transitions
 
+),
+
+{# In a night, every changed funnel entity: one without any transition left keeps one row of
+    nulls (a null stage_transition_id), so replace_entities deletes its old rows. -#}
+cover_changed_funnel_entities as (
+
+    {% if is_incremental() -%}
+    select
+        flag_transitions.*,
+        find_changed_funnel_entities.funnel_entity_type as replaced_funnel_entity_type,
+        find_changed_funnel_entities.funnel_entity_id as replaced_funnel_entity_id
+
+    from find_changed_funnel_entities
+    left join flag_transitions
+        on find_changed_funnel_entities.funnel_entity_type = flag_transitions.funnel_entity_type
+        and find_changed_funnel_entities.funnel_entity_id = flag_transitions.funnel_entity_id
+    {%- else -%}
+    select
+        *,
+        funnel_entity_type as replaced_funnel_entity_type,
+        funnel_entity_id as replaced_funnel_entity_id
+
+    from flag_transitions
+    {%- endif %}
+
+),
+
+finalise as (
+
+    select
+        cover_changed_funnel_entities.stage_transition_id,
+        cover_changed_funnel_entities.entity_type,
+        cover_changed_funnel_entities.entity_id,
+        cover_changed_funnel_entities.replaced_funnel_entity_type as funnel_entity_type,
+        cover_changed_funnel_entities.replaced_funnel_entity_id as funnel_entity_id,
+        cover_changed_funnel_entities.transition_sequence,
+        cover_changed_funnel_entities.event_type,
+        cover_changed_funnel_entities.source_system,
+        cover_changed_funnel_entities.stage_label,
+        cover_changed_funnel_entities.from_stage_key,
+        cover_changed_funnel_entities.to_stage_key,
+        cover_changed_funnel_entities.from_stage_order,
+        cover_changed_funnel_entities.to_stage_order,
+        cover_changed_funnel_entities.skipped_stage_count,
+        cover_changed_funnel_entities.is_skip,
+        cover_changed_funnel_entities.is_entry,
+        cover_changed_funnel_entities.is_forward,
+        cover_changed_funnel_entities.is_regression,
+        cover_changed_funnel_entities.is_reopen,
+        cover_changed_funnel_entities.is_terminal,
+        cover_changed_funnel_entities.is_won,
+        cover_changed_funnel_entities.is_lost,
+        cover_changed_funnel_entities.is_before_entity_created,
+        cover_changed_funnel_entities.recorded_changed_at,
+        cover_changed_funnel_entities.changed_at,
+        list_event_versions.events_rebuilt_at
+
+    from cover_changed_funnel_entities
+    left join list_event_versions
+        on cover_changed_funnel_entities.replaced_funnel_entity_type = list_event_versions.funnel_entity_type
+        and cover_changed_funnel_entities.replaced_funnel_entity_id = list_event_versions.funnel_entity_id
+
 )
 
-select * from flag_transitions
+select * from finalise
