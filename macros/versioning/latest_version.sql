@@ -10,8 +10,8 @@
 
     keys_loaded_after: for an incremental model, a SQL timestamp; only keys with at least one
     row loaded after it are returned, each still ranked over all its versions (old and new), so
-    a late-landed older version never wins over a newer one already loaded. Needs a single
-    partition_by expression. -#}
+    a late-landed older version never wins over a newer one already loaded. Several
+    partition_by expressions are compared as a row value. -#}
 {% macro latest_version(relation, partition_by, order_by=[], keys_loaded_after=none) -%}
     {%- set partition_by = [partition_by] if partition_by is string else partition_by -%}
     {%- set order_by = [order_by] if order_by is string else order_by -%}
@@ -25,9 +25,6 @@
             {%- do ordered.append(term ~ ' nulls last') -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if keys_loaded_after is not none and partition_by | length != 1 -%}
-        {{ exceptions.raise_compiler_error("latest_version: keys_loaded_after needs one partition_by expression") }}
-    {%- endif -%}
     select *
     from (
         select
@@ -38,8 +35,8 @@
             ) as _version_rank
         from {{ relation }}
         {%- if keys_loaded_after is not none %}
-        where {{ partition_by[0] }} in (
-            select {{ partition_by[0] }}
+        where ({{ partition_by | join(', ') }}) in (
+            select {{ partition_by | join(', ') }}
             from {{ relation }}
             where _loaded_at > {{ keys_loaded_after }}
         )

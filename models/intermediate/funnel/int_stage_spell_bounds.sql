@@ -21,33 +21,9 @@ int_stage_transitions as (
 ),
 
 {% if is_incremental() -%}
-list_transition_versions as (
-
-    select distinct
-        funnel_entity_type,
-        funnel_entity_id,
-        events_rebuilt_at
-
-    from int_stage_transitions
-
-),
-
-list_built_versions as (
-
-    select distinct
-        funnel_entity_type,
-        funnel_entity_id,
-        events_rebuilt_at
-
-    from {{ this }}
-
-),
-
 find_changed_funnel_entities as (
 
-    {{ keys_of_differing_rows(
-        'list_transition_versions', 'list_built_versions', ['funnel_entity_type', 'funnel_entity_id']
-    ) }}
+    {{ changed_funnel_entities('int_stage_transitions') }}
 
 ),
 

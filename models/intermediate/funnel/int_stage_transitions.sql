@@ -46,38 +46,31 @@ list_event_versions as (
 ),
 
 {% if is_incremental() -%}
-list_built_versions as (
-
-    select distinct
-        funnel_entity_type,
-        funnel_entity_id,
-        events_rebuilt_at
-
-    from {{ this }}
-
-),
-
 find_changed_funnel_entities as (
 
-    {{ keys_of_differing_rows(
-        'list_event_versions', 'list_built_versions', ['funnel_entity_type', 'funnel_entity_id']
-    ) }}
+    {{ changed_funnel_entities('list_event_versions') }}
 
 ),
 
 {% endif -%}
-keep_mapped_events as (
+select_changed_events as (
 
     select * from int_funnel_stage_events
-    where is_stage_mapped
-        {%- if is_incremental() %}
-        and (funnel_entity_type, funnel_entity_id) in (
+    {%- if is_incremental() %}
+    where (funnel_entity_type, funnel_entity_id) in (
             select
                 changed.funnel_entity_type,
                 changed.funnel_entity_id
             from find_changed_funnel_entities as changed
         )
-        {%- endif %}
+    {%- endif %}
+
+),
+
+keep_mapped_events as (
+
+    select * from select_changed_events
+    where is_stage_mapped
 
 ),
 

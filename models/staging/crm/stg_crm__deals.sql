@@ -1,3 +1,18 @@
+{#- Incremental on DuckDB and PostgreSQL (delete+insert by deal_id): a night re-ranks only the
+    deals with a raw row loaded since the newest loaded_at already here, each over all its
+    versions, instead of deduplicating every row ever landed. The model is a function of raw
+    and of seeds and vars (crm_stage_labels, default_source_system, the PII patterns): new
+    rows change it by themselves, and a change of a seed or var rebuilds it whole (the rule
+    fingerprints, orchestration/rule_fingerprints.py); a retracted file drops it (funnel
+    retract). After a change to this SQL, rebuild it with
+    `funnel build --full-refresh`. On Spark a table (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    unique_key='deal_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 base_crm__deals as (
@@ -8,7 +23,12 @@ base_crm__deals as (
 
 keep_latest_versions as (
 
-    {{ latest_version('base_crm__deals', partition_by='deal_id', order_by='updated_at desc') }}
+    {{ latest_version(
+        'base_crm__deals',
+        partition_by='deal_id',
+        order_by='updated_at desc',
+        keys_loaded_after=incremental_watermark('loaded_at') if is_incremental() else none,
+    ) }}
 
 ),
 
@@ -29,7 +49,8 @@ select_columns as (
         is_deleted,
         expected_close_date,
         created_at,
-        updated_at
+        updated_at,
+        _loaded_at as loaded_at
 
     from keep_latest_versions
 

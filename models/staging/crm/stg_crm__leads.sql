@@ -1,3 +1,17 @@
+{#- Incremental on DuckDB and PostgreSQL (delete+insert by lead_id): a night re-ranks only the
+    leads with a raw row loaded since the newest loaded_at already here, each over all its
+    versions, instead of deduplicating every row ever landed. The model is a function of raw
+    and of seeds and vars (default_source_system, the PII patterns): new rows change it by themselves, and a change of a seed or
+    var rebuilds it whole (the rule fingerprints, orchestration/rule_fingerprints.py); a retracted
+    file drops it (funnel retract). After a change to this SQL, rebuild it with
+    `funnel build --full-refresh`. On Spark a table (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -6,6 +20,7 @@ source as (
         source('crm', 'leads'),
         partition_by=normalize_text('lead_id', lowercase=false),
         order_by='updated_at desc',
+        keys_loaded_after=incremental_watermark('loaded_at') if is_incremental() else none,
     ) }}
 
 ),
@@ -39,7 +54,8 @@ renamed as (
 
         ---------- timestamps
         created_at,
-        updated_at
+        updated_at,
+        _loaded_at as loaded_at
 
     from source
 
