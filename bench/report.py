@@ -371,7 +371,8 @@ def markdown(report: dict[str, Any]) -> str:
     out.append("|---|---:|---:|---|")
     for key in TARGETS:
         v = evaluation[key]
-        out.append(f"| {key} | {v['limit']:g} | {v['value']} | {'yes' if v['met'] else '**no**'} |")
+        met = "not measured" if v["value"] is None else ("yes" if v["met"] else "**no**")
+        out.append(f"| {key} | {v['limit']:g} | {v['value']} | {met} |")
     return "\n".join(out)
 
 
@@ -502,7 +503,7 @@ def summary(figures: dict[str, Any], results_path: object) -> str:
     ]
     for key in TARGETS:
         v = evaluation[key]
-        met = "met" if v["met"] else "NOT met"
+        met = "not measured" if v["value"] is None else ("met" if v["met"] else "NOT met")
         out.append(f"  {key:<22} {v['value']!s:>8}  limit {v['limit']:>6}  {met}")
     for shape, ratios in evaluation.get("shape_ratios", {}).items():
         for name, ratio in ratios.items():
