@@ -65,8 +65,8 @@ def test_funnel_docs_generates_and_serves_the_site(sample_build: SampleBuild, ca
                 time.sleep(1)
         assert "dbt" in page.lower() and len(page) > 10_000
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.terminate()  # serve_folder stops on SIGTERM as on Ctrl-C
+        server.wait(timeout=60)
 
 
 def test_funnel_metrics_queries_through_mf(sample_build: SampleBuild, capfd):

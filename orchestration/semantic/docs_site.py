@@ -31,13 +31,22 @@ def generate_docs(duckdb_file: Path) -> Path:
 
 
 def serve_folder(folder: Path, port: int) -> int:
-    """Serve ``folder`` on http://127.0.0.1:<port> until interrupted (what ``dbt docs serve``
-    does, in this process, so stopping it leaves no server behind)."""
+    """Serve ``folder`` on http://127.0.0.1:<port> until interrupted by Ctrl-C or SIGTERM (what
+    ``dbt docs serve`` does, in this process, so stopping it leaves no server behind)."""
     import functools
     import http.server
+    import signal
+    from types import FrameType
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops it as Ctrl-C does
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    with server, contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with server, contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
