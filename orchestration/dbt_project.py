@@ -44,6 +44,29 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def _parse_environment(warehouse: Path | None) -> dict[str, str]:
+    """The environment ``dbt parse`` runs with for ``warehouse`` (default: FUNNEL_WAREHOUSE's)."""
+    env = dict(os.environ)
+    env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
+    if env.get(TARGET_VARIABLE) == SPARK:
+        # profiles.yml's spark target names the session's folder, next to the warehouse by
+        # default (the handover sets it the same way before dbt builds)
+        env.setdefault(SPARK_DIR_VARIABLE, str(spark_dir(Path(env["FUNNEL_WAREHOUSE"]))))
+    return env
+
+
+def current_parse_of(warehouse: Path, target: str) -> Path | None:
+    """The manifest ``parse_project`` wrote for ``warehouse`` and the dbt ``target``, if it was
+    parsed from exactly the project's files and environment of now; else None. Unlike
+    target/manifest.json, no build of another warehouse or target overwrites it."""
+    env = _parse_environment(warehouse)
+    state = parse_state_dir(warehouse, target)
+    manifest = state / "manifest.json"
+    if manifest.exists() and parse_is_current(state, parse_inputs_digest(PROJECT_DIR, env)):
+        return manifest
+    return None
+
+
 def parse_project(
     warehouse: Path | None = None,
     *,
@@ -64,12 +87,7 @@ def parse_project(
     versions, environment: ``orchestration/parse_inputs.py``), the parse is skipped and the saved
     manifest is used; ``say`` (if given) is told which of the two happened.
     """
-    env = dict(os.environ)
-    env["FUNNEL_WAREHOUSE"] = str(warehouse or env.get("FUNNEL_WAREHOUSE") or warehouse_path())
-    if env.get(TARGET_VARIABLE) == SPARK:
-        # profiles.yml's spark target names the session's folder, next to the warehouse by
-        # default (the handover sets it the same way before dbt builds)
-        env.setdefault(SPARK_DIR_VARIABLE, str(spark_dir(Path(env["FUNNEL_WAREHOUSE"]))))
+    env = _parse_environment(warehouse)
     state = parse_state_dir(Path(env["FUNNEL_WAREHOUSE"]))
     digest = parse_inputs_digest(PROJECT_DIR, env)
     if parse_is_current(state, digest):

@@ -343,7 +343,7 @@ def open_store(warehouse: Path, target: str) -> Iterator[Store]:
 
 
 def refresh_changed_rules(
-    manifest_path: Path,
+    manifest_source: Path | Manifest,
     project_dir: Path,
     warehouse: Path,
     target: str,
@@ -355,10 +355,24 @@ def refresh_changed_rules(
     """Before ``dbt build``: drop the incremental tables whose rules changed (and the
     incremental tables built on them) and record the rules' fingerprints. With
     ``full_refresh`` dbt rebuilds every table anyway: only the fingerprints are recorded.
-    ``selected``: the models this build builds (a Dagster subset); the others are left alone."""
+    ``selected``: the models this build builds (a Dagster subset); the others are left alone.
+    ``manifest_source``: the manifest (or its path). One parsed for Spark raises ``ValueError``
+    when the build is not on Spark: there no model is incremental, so nothing would be recorded
+    and the next build would refresh every incremental table whole. (DuckDB's and PostgreSQL's
+    manifests have the same materializations: either plans the other's rules.)"""
     if normalize_target(target) == SPARK:
         return Refresh(skipped="spark: every model is a table, nothing is incremental")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = (
+        json.loads(manifest_source.read_text(encoding="utf-8"))
+        if isinstance(manifest_source, Path)
+        else manifest_source
+    )
+    parsed_for = manifest.get("metadata", {}).get("adapter_type")
+    if parsed_for == SPARK:
+        raise ValueError(
+            f"the dbt manifest was parsed for spark, this build runs on {target}: "
+            "parse the project for this target first (`funnel build` does)"
+        )
     models = incremental_models(manifest)
     if not models:
         return Refresh(skipped="no incremental model")

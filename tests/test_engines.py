@@ -65,6 +65,14 @@ def _build(landing: Path, warehouse: Path, target: str, *, full_refresh: bool = 
     assert result.success, f"the {target} build failed; failing checks: {failed}"
 
 
+def _own_target_path(warehouse: Path, target: str) -> Path:
+    """A dbt target folder of this test's own: a dbt command without --target-path writes the
+    project's target/manifest.json, which the other test worker's builds read (a Spark manifest
+    there has no incremental model, and once made the next DuckDB night refresh every
+    incremental table whole)."""
+    return warehouse.parent / f"dbt-target-{target}"
+
+
 def _unit_tests(target: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, FUNNEL_WAREHOUSE=str(warehouse), **{TARGET_VARIABLE: target})
     env[SPARK_DIR_VARIABLE] = str(spark_dir(warehouse))
@@ -73,6 +81,7 @@ def _unit_tests(target: str, warehouse: Path) -> subprocess.CompletedProcess[str
             dbt_executable(),
             *("test", "--select", "test_type:unit", "--target", target),
             *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
+            *("--target-path", str(_own_target_path(warehouse, target))),
         ],
         env=env,
         cwd=PROJECT_DIR,
@@ -179,6 +188,7 @@ def _incremental_models(target: str, warehouse: Path) -> list[str]:
             *("ls", "--resource-type", "model", "--target", target, "--output", "name"),
             *("--select", "config.materialized:incremental", "--quiet"),
             *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
+            *("--target-path", str(_own_target_path(warehouse, target))),
         ],
         env=env,
         cwd=PROJECT_DIR,

@@ -267,3 +267,11 @@ def test_nothing_is_incremental_on_spark(tmp_path: Path) -> None:
     assert refresh.dropped == {} and refresh.lines() == [
         "[rules] spark: every model is a table, nothing is incremental"
     ]
+
+
+def test_a_manifest_parsed_for_spark_cannot_plan_another_engines_rules(tmp_path: Path) -> None:
+    """On Spark no model is incremental: planning a DuckDB build from its manifest would record
+    no fingerprint, and the next night would refresh every incremental table whole."""
+    spark_manifest = {"metadata": {"adapter_type": "spark"}, "nodes": {}}
+    with pytest.raises(ValueError, match="parsed for spark, this build runs on duckdb"):
+        refresh_changed_rules(spark_manifest, tmp_path, tmp_path / "w.duckdb", "duckdb")

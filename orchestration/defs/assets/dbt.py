@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: models and seeds as assets, dbt tests as asset checks."""
 
+import json
 import os
 import uuid
 from collections.abc import Iterator, Mapping
@@ -15,7 +16,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import current_parse_of, dbt_project
 from orchestration.defs.assets.ingestion import progress_log
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import Engine, WarehousePaths
@@ -58,9 +59,12 @@ translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def funnel_dbt_assets() -> dg.AssetsDefinition:
     """The dbt assets, built from target/manifest.json when the definitions load."""
     project = dbt_project()
+    # read once: target/manifest.json is shared by every build from this checkout, and another
+    # warehouse's or engine's parse may replace it while this process runs
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
 
     @dbt_assets(
-        manifest=project.manifest_path,
+        manifest=manifest,
         dagster_dbt_translator=translator,
         project=project,
         pool=WAREHOUSE_WRITER_POOL,
@@ -86,10 +90,13 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         # issue 17: an incremental model whose seeds or vars changed is dropped here, so this
         # build creates it whole (orchestration/rule_fingerprints.py)
         selected = context.selected_asset_keys
+        # the rules come from this warehouse's own parse when it is current (`funnel build`
+        # parses just before), else from the manifest these assets were defined with
+        warehouse = Path(paths.warehouse)
         refresh = refresh_changed_rules(
-            dbt_project().manifest_path,
+            current_parse_of(warehouse, engine.name) or manifest,
             dbt_project().project_dir,
-            Path(paths.warehouse),
+            warehouse,
             engine.name,
             full_refresh=config.full_refresh,
             selected=lambda node: translator.get_asset_key(node) in selected,
@@ -102,7 +109,6 @@ def funnel_dbt_assets() -> dg.AssetsDefinition:
         # the invocation's own target folder (as dagster-dbt names it), started from this
         # warehouse's partial-parse state and saving it back: a new path elsewhere never makes
         # this warehouse's next build re-parse the project (orchestration/parse_state.py)
-        warehouse = Path(paths.warehouse)
         target_dir = dbt_project().project_dir / "target" / invocation_folder(context)
         restore_state(warehouse, target_dir, engine.name)
         try:
