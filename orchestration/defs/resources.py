@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration import settings
 from orchestration.dbt_project import dbt_executable, dbt_project
+from orchestration.defs.dbt_cli import FunnelDbtCliResource
 from orchestration.engines.targets import normalize_target, target_from_environment
 
 
@@ -53,5 +53,5 @@ def build_resources() -> dict[str, object]:
     return {
         "paths": WarehousePaths.from_environment(),
         "engine": Engine.from_environment(),
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": FunnelDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
     }
