@@ -142,9 +142,31 @@ def test_only_the_marts_that_changed_are_copied(tmp_path: Path, manifest: Path) 
         ).fetchone()
         assert comment == ("One row per x.",)
 
-    # a column's type changes with the same values: copied
+    # a column's type changes with the same values: changed. fct_x holds 3 of the 5 rows, so
+    # most rows changed: the new version starts empty and both tables are copied
     _write_table(warehouse, "fct_x", "select range::integer as id from range(3)")
-    assert publish(warehouse, serving, manifest_path=manifest).copied == ("marts.fct_x",)
+    assert publish(warehouse, serving, manifest_path=manifest).copied == (
+        "marts.fct_x",
+        "marts.fct_y",
+    )
+    assert _serving_rows(serving, "fct_y") == [(0, "a"), (1, "b")]
+
+
+def test_a_night_that_changes_most_rows_does_not_grow_the_serving_file(tmp_path: Path) -> None:
+    """Replacing most tables of a copied file left their old blocks in it (at L the file
+    doubled, 1.4 -> 2.8 GB); when most rows changed the new version starts empty."""
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    sql = "select range as id, md5(range::varchar || '{salt}') as label from range(300000)"
+    _build_warehouse(warehouse, 1)
+    _write_table(warehouse, "fct_big", sql.format(salt="a"))
+    first = publish(warehouse, serving).version_path.stat().st_size
+    _write_table(warehouse, "fct_big", sql.format(salt="b"))
+    second = publish(warehouse, serving)
+    assert sorted(second.copied) == ["marts.fct_big", "marts.fct_x"]
+    assert second.version_path.stat().st_size < first * 1.3, (first, second)
+    with duckdb.connect(str(serving / SERVING_NAME), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_big").fetchone() == (300000,)
 
 
 def test_a_version_without_fingerprints_is_republished_whole(tmp_path: Path) -> None:

@@ -9,11 +9,14 @@ serving file whole. The last ``keep`` versions stay in ``versions/`` for rollbac
 
 Only the marts whose content changed are copied (issue 17): each mart's fingerprint (its
 columns and types, row count and two order-independent sums of row hashes, with the DuckDB
-version) is kept in ``meta.published_tables``; when the current serving file has fingerprints,
-the new version starts as a file copy of it, and only the marts whose fingerprint differs (or
-that are new) are replaced, marts no longer built are dropped, and every comment is written
-again. The swap stays the same, so readers see the whole old file or the whole new one, and a
-build whose tests failed publishes nothing (the caller never calls ``publish``).
+version) is kept in ``meta.published_tables``; when the current serving file has fingerprints
+and the marts that changed hold less than half of the rows, the new version starts as a file
+copy of it, and only the marts whose fingerprint differs (or that are new) are replaced, marts
+no longer built are dropped, and every comment is written again. When most rows changed, the
+new version starts empty and every mart is copied: faster, and no dead blocks of replaced
+tables stay in the file. The swap stays the same, so readers see the whole old file or the
+whole new one, and a build whose tests failed publishes nothing (the caller never calls
+``publish``).
 
 The serving file is written in DuckDB storage version ``v1.0.0`` on purpose: BI drivers often
 bundle an older DuckDB, and every DuckDB from 1.0 on (and the 2.x line) reads that format.
@@ -153,15 +156,33 @@ def _serving_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
+def _build_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    """Table -> (row count, fingerprint) of every mart of the build."""
+    tables = {}
+    for schema, name in _mart_relations(con):
+        fingerprint, row_count = _fingerprint(con, schema, name)
+        tables[f"{schema}.{name}"] = (row_count, fingerprint)
+    return tables
+
+
+def _mostly_unchanged(tables: dict[str, tuple[int, str]], published: dict[str, str]) -> bool:
+    """True when the marts whose fingerprint differs from ``published`` hold less than half of
+    the rows: then the new version starts as a copy of the current file. Otherwise it starts
+    empty: every mart is copied from the build, which at L is faster (40 s against 46 s) and
+    leaves no dead blocks (replacing most tables of a copied file doubled it, 1.4 -> 2.8 GB)."""
+    changed = sum(rows for table, (rows, fp) in tables.items() if published.get(table) != fp)
+    return changed * 2 < sum(rows for rows, _ in tables.values())
+
+
 def _copy_marts(
     con: duckdb.DuckDBPyConnection,
     descriptions: dict[str, tuple[str, dict[str, str]]],
     published: dict[str, str],
-) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """Bring the serving copy's marts up to the build's: replace the tables whose fingerprint
-    differs from ``published`` (the copy's own), drop the ones no longer built, comment all.
-    Returns table -> (row count, fingerprint) and the tables copied."""
-    tables: dict[str, tuple[int, str]] = {}
+    tables: dict[str, tuple[int, str]],
+) -> list[str]:
+    """Bring the serving copy's marts up to the build's (``tables``, with their fingerprints):
+    replace the tables whose fingerprint differs from ``published`` (the copy's own), drop the
+    ones no longer built, comment all. Returns the tables copied."""
     copied: list[str] = []
     relations = _mart_relations(con)
     for schema in PUBLISHED_SCHEMAS:
@@ -173,9 +194,7 @@ def _copy_marts(
     for schema, name in relations:
         table = f"{schema}.{name}"
         target = f'serving.{schema}."{name}"'
-        fingerprint, row_count = _fingerprint(con, schema, name)
-        tables[table] = (row_count, fingerprint)
-        if table in present and published.get(table) == fingerprint:
+        if table in present and published.get(table) == tables[table][1]:
             continue
         con.execute(f'create or replace table {target} as select * from build.{schema}."{name}"')
         copied.append(table)
@@ -188,7 +207,7 @@ def _copy_marts(
         for column, text in columns.items():
             if text:
                 con.execute(f'comment on column {target}."{column}" is {_sql_string(text.strip())}')
-    return tables, copied
+    return copied
 
 
 def _write_metadata(
@@ -241,16 +260,23 @@ def publish(
     final = versions_dir / f"funnel-{version}.duckdb"
 
     current = serving_dir / SERVING_NAME
-    if incremental and current.exists():
-        # start from the published version; its unchanged marts are kept as they are
-        shutil.copyfile(current, building)
     with duckdb.connect(config=PUBLISH_SETTINGS) as con:
         con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
+        tables = _build_fingerprints(con)
+        published: dict[str, str] = {}
+        if incremental and current.exists():
+            con.execute(f"attach {_sql_string(str(current))} as serving (read_only)")
+            published = _published_fingerprints(con)
+            con.execute("detach serving")
+        if published and _mostly_unchanged(tables, published):
+            # start from the published version; its unchanged marts are kept as they are
+            shutil.copyfile(current, building)
+        else:
+            published = {}
         con.execute(
             f"attach {_sql_string(str(building))} as serving (storage_version '{STORAGE_VERSION}')"
         )
-        published = _published_fingerprints(con)
-        tables, copied = _copy_marts(con, _descriptions(manifest_path), published)
+        copied = _copy_marts(con, _descriptions(manifest_path), published, tables)
         _write_metadata(con, version, tables)
         con.execute("checkpoint serving")
         con.execute("detach serving")

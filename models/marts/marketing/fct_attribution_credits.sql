@@ -5,10 +5,12 @@
     (int_marketing_entity_payments) alone, and the table holds all of them: the linear model
     has one row per touch row (touch columns and both amounts), the last non-direct model's
     rows name the touch it credits (first and last touch follow from position and count). So
-    an entity is recomputed exactly when those rows differ from the inputs, compared both ways
-    (except): a new, changed or removed touch or milestone, a changed won amount (a deal, an fx
-    rate), a changed collected amount (a payment, a customer match), whatever upstream caused
-    it. No watermark: a night that failed half-way is caught up by the next. Seed and var
+    an entity is recomputed exactly when those rows differ from the inputs, compared both ways:
+    per entity the count and summed row_signature of the touch rows with both amounts (a
+    chance of about 2^-64 that a change goes unseen), and the last non-direct touches row by
+    row (except). So a new, changed or removed touch or milestone, a changed won amount (a
+    deal, an fx rate), a changed collected amount (a payment, a customer match) is seen,
+    whatever upstream caused it. No watermark: a night that failed half-way is caught up by the next. Seed and var
     changes are fingerprinted to force a full refresh (issue 17 item 2). Measured against the
     table form in BENCHMARKS.md ("Entity-level incremental models"). On Spark a table
     (pitfall 23). -#}
@@ -94,14 +96,24 @@ int_marketing_entity_payments as (
     'touch_campaign', 'keyword', 'touch_type', 'stage_order', 'touch_position', 'touch_count',
     'is_direct', 'occurred_at', 'reached_at',
 ] -%}
-list_current_touches as (
+{%- set current_touch_columns = [] -%}
+{%- set credited_touch_columns = [] -%}
+{%- for column in compared_touch_columns -%}
+{%- do current_touch_columns.append('int_attribution_touches.' ~ column) -%}
+{%- do credited_touch_columns.append(column) -%}
+{%- endfor -%}
+{#- Per entity: the count and the summed row_signature of its touch rows with both amounts,
+    from the inputs and from the linear rows here (one per touch row). Summed per entity
+    rather than compared row by row (except): at L the rows did not fit the memory limit. -#}
+sign_current_touches as (
 
     select
-        {%- for column in compared_touch_columns %}
-        int_attribution_touches.{{ column }},
-        {%- endfor %}
-        fct_funnel.won_amount_reporting,
-        int_marketing_entity_payments.collected_amount_reporting
+        int_attribution_touches.funnel_entity_id,
+        count(*) as touch_rows,
+        sum({{ row_signature(current_touch_columns + [
+            'fct_funnel.won_amount_reporting',
+            'int_marketing_entity_payments.collected_amount_reporting',
+        ]) }}) as touches_signature
 
     from int_attribution_touches
     left join fct_funnel
@@ -110,20 +122,23 @@ list_current_touches as (
     left join int_marketing_entity_payments
         on int_attribution_touches.funnel_entity_type = int_marketing_entity_payments.funnel_entity_type
         and int_attribution_touches.funnel_entity_id = int_marketing_entity_payments.funnel_entity_id
+    group by int_attribution_touches.funnel_entity_id
 
 ),
 
-list_credited_touches as (
+sign_credited_touches as (
 
     select
-        {%- for column in compared_touch_columns %}
-        {{ column }},
-        {%- endfor %}
-        won_amount_reporting,
-        collected_amount_reporting
+        funnel_entity_id,
+        count(*) as touch_rows,
+        sum({{ row_signature(credited_touch_columns + [
+            'won_amount_reporting',
+            'collected_amount_reporting',
+        ]) }}) as touches_signature
 
     from {{ this }}
     where attribution_model = 'linear'
+    group by funnel_entity_id
 
 ),
 
@@ -154,7 +169,7 @@ list_credited_last_non_direct_touches as (
 find_changed_entities as (
 
     {{ keys_of_differing_rows(
-        'list_current_touches', 'list_credited_touches', 'funnel_entity_id', 'changed_entity_id'
+        'sign_current_touches', 'sign_credited_touches', 'funnel_entity_id', 'changed_entity_id'
     ) }}
 
     union
