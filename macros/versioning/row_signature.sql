@@ -1,8 +1,9 @@
 {#- A 64-bit hash of a row's columns, for comparing sets of rows by sum per key (the
     incremental models' change detection): far less memory than comparing the rows themselves.
     Both sides of a comparison must hash columns of the same types. DuckDB hashes the values
-    (hash() of several arguments); PostgreSQL hashes the text of the columns joined with a
-    separator that values never contain (hashtextextended). Spark builds no incremental model. -#}
+    (hash() of several arguments); PostgreSQL hashes the text of the columns joined with the
+    unit separator, chr(31), which ids, labels and numbers do not contain (hashtextextended).
+    Spark builds no incremental model. -#}
 {% macro row_signature(columns) -%}
     {{ return(adapter.dispatch('row_signature')(columns)) }}
 {%- endmacro %}

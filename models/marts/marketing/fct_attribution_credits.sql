@@ -10,10 +10,10 @@
     chance of about 2^-64 that a change goes unseen), and the last non-direct touches row by
     row (except). So a new, changed or removed touch or milestone, a changed won amount (a
     deal, an fx rate), a changed collected amount (a payment, a customer match) is seen,
-    whatever upstream caused it. No watermark: a night that failed half-way is caught up by the next. Seed and var
-    changes are fingerprinted to force a full refresh (issue 17 item 2). Measured against the
-    table form in BENCHMARKS.md ("Entity-level incremental models"). On Spark a table
-    (pitfall 23). -#}
+    whatever upstream caused it. No watermark: a night that failed half-way is caught up by
+    the next. Seed and var changes are fingerprinted to force a full refresh (issue 17 item 2).
+    Measured against the table form in BENCHMARKS.md ("Entity-level incremental models"). On
+    Spark a table (pitfall 23). -#}
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='replace_entities',
