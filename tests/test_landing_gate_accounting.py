@@ -99,8 +99,10 @@ def test_the_run_summary_is_the_manifest_even_when_a_step_failed(
     result = _materialize(mixed_landing, warehouse)
     # crm/owners failed (a file rejected whole); its loaded files still count
     assert not result.success
-    failed = [e.step_key for e in result.all_events if e.is_step_failure]
-    assert failed == ["raw__crm__owners"]
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw_ingestion"]
+    message = failures[0].step_failure_data.error.message  # type: ignore[union-attr]
+    assert "1 file(s) of crm/owners rejected" in message and "missing_column.csv" in message
     summary = summarize(result, warehouse)
 
     whole_rejects = {"crm/owners/missing_column.csv"}  # its header lacks 'team'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,27 +98,48 @@ def ingest_entity(
 
     ``run_id`` names the build in the manifest (the Dagster run; a fresh id when None).
     """
+    # list(): run the generator to its end, so the connection is closed on return
+    (report,) = list(ingest_entities(warehouse, landing, [entity], progress, run_id))
+    return report
+
+
+def ingest_entities(
+    warehouse: Path,
+    landing: Path,
+    entities: Sequence[Entity],
+    progress: Progress | None = None,
+    run_id: str | None = None,
+) -> Iterator[EntityIngestReport]:
+    """``ingest_entity`` for each of ``entities`` in turn, through one connection to the
+    warehouse (opening it costs about 0.1 s, once per build instead of once per entity); one
+    report per entity, yielded when its files are done. Every manifest row of the call carries
+    the same build stamp."""
     say = progress or (lambda _message: None)
-    report = EntityIngestReport(entity)
-    files = discover(landing, entity)
     with connect(warehouse) as con:
         loader = Loader(con, BuildStamp.now(run_id))
-        loader.ensure_table(entity)
-        for number, landed in enumerate(files, start=1):
-            result = loader.load(landed)
-            report.results.append(result)
-            if result.status == "loaded":
-                say(
-                    f"[{entity.path}] {number}/{len(files)} {landed.relative_path}: "
-                    f"{result.rows_loaded} rows loaded, {result.rows_rejected} rejected"
-                )
-                if result.message:
-                    say(f"[{entity.path}]   note: {result.message}")
-                for example in result.reject_examples:
-                    say(f"[{entity.path}]   rejected {example}")
-            elif result.status == "rejected":
-                say(f"[{entity.path}] {number}/{len(files)} REJECTED {result.message}")
-        report.accounting_problems = accounting_problems(con, entity)
+        for entity in entities:
+            yield _ingest(loader, landing, entity, say)
+
+
+def _ingest(loader: Loader, landing: Path, entity: Entity, say: Progress) -> EntityIngestReport:
+    report = EntityIngestReport(entity)
+    files = discover(landing, entity)
+    loader.ensure_table(entity)
+    for number, landed in enumerate(files, start=1):
+        result = loader.load(landed)
+        report.results.append(result)
+        if result.status == "loaded":
+            say(
+                f"[{entity.path}] {number}/{len(files)} {landed.relative_path}: "
+                f"{result.rows_loaded} rows loaded, {result.rows_rejected} rejected"
+            )
+            if result.message:
+                say(f"[{entity.path}]   note: {result.message}")
+            for example in result.reject_examples:
+                say(f"[{entity.path}]   rejected {example}")
+        elif result.status == "rejected":
+            say(f"[{entity.path}] {number}/{len(files)} REJECTED {result.message}")
+    report.accounting_problems = accounting_problems(loader.con, entity)
     if not files:
         say(f"[{entity.path}] no files in {entity.path}/")
     elif report.files_skipped == len(files):
