@@ -20,6 +20,7 @@ from dagster_dbt import DbtProject
 
 from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE, spark_dir
 from orchestration.engines.targets import SPARK, TARGET_VARIABLE
+from orchestration.idle_systems import IDLE_SYSTEMS_VARIABLE
 from orchestration.parse_inputs import (
     forget_parse,
     parse_inputs_digest,
@@ -81,7 +82,8 @@ def parse_project(
     (``orchestration/parse_state.py``), so it is partial whenever this warehouse was parsed
     before, whatever other warehouse was built in between, and the build reuses it. The
     manifests are then copied to target/ (atomically), where the definitions and ``mf`` read
-    them. Parsing never opens the warehouse.
+    them (manifest.json only when the parse left no idle native system out:
+    ``orchestration/idle_systems.py``). Parsing never opens the warehouse.
 
     When nothing ``dbt parse`` reads has changed since this warehouse's last parse (files,
     versions, environment: ``orchestration/parse_inputs.py``), the parse is skipped and the saved
@@ -104,7 +106,13 @@ def parse_project(
         subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
         record_parse(state, digest)
     manifest_path = dbt_project().manifest_path
-    for name in ("manifest.json", "semantic_manifest.json"):
+    names = ["semantic_manifest.json"]
+    if not env.get(IDLE_SYSTEMS_VARIABLE):
+        # a parse that left idle native systems out stays in the warehouse's state folder (the
+        # build reads it there): the definitions of `dagster dev` and of a build without that
+        # setting read target/manifest.json, and dbt would build nodes missing from it
+        names.insert(0, "manifest.json")
+    for name in names:
         if (state / name).exists():
             copy_file_atomically(state / name, manifest_path.parent / name)
     return manifest_path

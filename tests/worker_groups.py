@@ -26,7 +26,10 @@ SHARED_BUILDS = {
 #: the files using those fixtures (checked by ``misgrouped``), and one that must not run beside
 #: some of them
 GROUP_OF_FILE = {
-    **dict.fromkeys(("test_salesforce_equivalence.py", "test_hubspot_equivalence.py"), "crm_world"),
+    **dict.fromkeys(
+        ("test_salesforce_equivalence.py", "test_hubspot_equivalence.py", "test_idle_systems.py"),
+        "crm_world",
+    ),
     **dict.fromkeys(
         (
             "test_dag_rules.py",

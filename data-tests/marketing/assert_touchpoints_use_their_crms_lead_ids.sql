@@ -44,7 +44,7 @@ list_candidates as (
         lead_id,
         lead_id as candidate_lead_id
     from find_unmatched
-    {%- for system in var('native_crm_systems', []) %}
+    {%- for system in active_native_systems('native_crm_systems') %}
     union all
     select
         touchpoint_id,

@@ -63,7 +63,7 @@
 
 
 {#- The conform point of one canonical entity: the canonical staging model's columns, then one
-    union member per native system in systems (default var('native_crm_systems'); its
+    union member per native system in systems (default: active_native_systems('native_crm_systems'); its
     int_<system>__<entity> model, in the same column order). add_source_system: the canonical
     model lacks source_system; it is added (canonical_source_system, a SQL expression) as the
     last column. -#}
@@ -74,7 +74,7 @@
         {{ canonical_source_system }} as source_system
         {%- endif %}
     from {{ ref(canonical_model) }}
-    {%- for system in (var('native_crm_systems') if systems is none else systems) %}
+    {%- for system in (active_native_systems('native_crm_systems') if systems is none else systems) %}
 
     union all
 

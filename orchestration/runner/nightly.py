@@ -9,7 +9,8 @@ runs a killed build left behind, parse the dbt project, run the job, summarise.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,12 @@ from orchestration.defs.assets.dbt import dbt_run_config
 from orchestration.defs.jobs import NIGHTLY_BUILD
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.targets import DUCKDB, TARGET_VARIABLE
+from orchestration.idle_systems import IDLE_SYSTEMS_VARIABLE, idle_systems
+from orchestration.parse_state import parse_state_dir
 from orchestration.run_summary import RunSummary, summarize
 from orchestration.runner.instance import dagster_home, fail_interrupted_runs, open_instance
 from orchestration.runner.lock import build_lock, ensure_no_other_writer
+from orchestration.settings import PROJECT_DIR
 
 Progress = Callable[[str], None]
 
@@ -52,10 +56,11 @@ def nightly_build_run_config(
 
 
 def execute_nightly_build(
-    instance: dg.DagsterInstance, run_config: dg.RunConfig
+    instance: dg.DagsterInstance, run_config: dg.RunConfig, manifest_path: Path | None = None
 ) -> dg.ExecuteInProcessResult:
-    """Run the definitions' ``nightly_build`` job in this process; never raises on a failure."""
-    job = load_definitions().resolve_job_def(NIGHTLY_BUILD)
+    """Run the definitions' ``nightly_build`` job in this process; never raises on a failure.
+    ``manifest_path``: the parse whose dbt assets the job builds (default target/manifest.json)."""
+    job = load_definitions(manifest_path).resolve_job_def(NIGHTLY_BUILD)
     return job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
 
 
@@ -77,16 +82,38 @@ def run_build(
                 progress(f"marked interrupted run {run_id} as failed and freed its pool slot")
             # parse with the build's target, so dbt keeps the partial-parse state for the build
             os.environ[TARGET_VARIABLE] = target
-            parse_project(warehouse, say=progress)
-            where = "" if target == DUCKDB else f" (dbt on {target})"
-            progress(f"building {warehouse} from {landing}{where}")
-            run_config = nightly_build_run_config(
-                landing,
-                warehouse,
-                serving,
-                full_refresh=full_refresh,
-                log_level="WARNING",
-                target=target,
-            )
-            result = execute_nightly_build(instance, run_config)
+            idle = idle_systems(PROJECT_DIR, landing, warehouse)
+            if idle:
+                progress(f"native systems with nothing landed, not built: {', '.join(idle)}")
+            with environment_variable(IDLE_SYSTEMS_VARIABLE, ",".join(idle)):
+                parse_project(warehouse, say=progress)
+                where = "" if target == DUCKDB else f" (dbt on {target})"
+                progress(f"building {warehouse} from {landing}{where}")
+                run_config = nightly_build_run_config(
+                    landing,
+                    warehouse,
+                    serving,
+                    full_refresh=full_refresh,
+                    log_level="WARNING",
+                    target=target,
+                )
+                # the dbt assets of this warehouse's own parse, which left out the same idle
+                # systems as the build will (target/manifest.json is shared by every build)
+                manifest = parse_state_dir(warehouse, target) / "manifest.json"
+                result = execute_nightly_build(instance, run_config, manifest)
     return summarize(result, warehouse)
+
+
+@contextmanager
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` for the block, then as it was (a test session runs many builds
+    in one process, and dbt run by hand must not inherit a build's setting)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before

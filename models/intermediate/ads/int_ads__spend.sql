@@ -5,7 +5,7 @@
     account dictionary, the UTM tags from the ad_campaign_utm_mapping seed (the campaign's row,
     else the platform's '*' row; utm_campaign else the campaign name in snake_case). Campaign
     reports carry no ad group or keyword: both are null. -#}
-{%- set platforms = var('native_ad_platforms') -%}
+{%- set platforms = active_native_systems('native_ad_platforms') -%}
 {#- the linter's stand-in for var() is a string: render every platform then -#}
 {%- if platforms is string -%}
 {%- set platforms = ['google_ads', 'meta_ads', 'linkedin_ads'] -%}

@@ -2,5 +2,5 @@
 {{ conform(
     'payments_customers', 'stg_payments__customers',
     ['customer_id', 'crm_account_id', 'email_hash', 'email_domain', 'company_domain', 'created_at'],
-    add_source_system=true, systems=var('native_billing_systems'),
+    add_source_system=true, systems=active_native_systems('native_billing_systems'),
 ) }}

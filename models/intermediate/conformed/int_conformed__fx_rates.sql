@@ -1,6 +1,7 @@
 {#- The daily fx rates of finance/fx_rates, completed by each native system's rates for the
     (day, currency) pairs the canonical file lacks: one rate per day and currency, the
-    canonical one first, then the systems in var('native_crm_systems') order. -#}
+    canonical one first, then the systems in var('native_crm_systems') order (those with something to read:
+    active_native_systems). -#}
 
 with
 
@@ -20,7 +21,7 @@ rank_sources as (
             partition by rate_date, currency
             order by case source_system
                 when 'canonical' then 0
-                {%- for system in var('native_crm_systems') %}
+                {%- for system in active_native_systems('native_crm_systems') %}
                 when '{{ system }}' then {{ loop.index }}
                 {%- endfor %}
             end

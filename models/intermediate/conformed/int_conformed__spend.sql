@@ -4,5 +4,5 @@
     ['ad_spend_id', 'ad_account_id', 'campaign_id', 'platform', 'campaign_name', 'ad_group',
      'keyword', 'utm_source', 'utm_medium', 'utm_campaign', 'currency', 'spend_amount',
      'impressions', 'clicks', 'spend_date'],
-    add_source_system=true, systems=['ads'] if var('native_ad_platforms') else [],
+    add_source_system=true, systems=['ads'] if active_native_systems('native_ad_platforms') else [],
 ) }}

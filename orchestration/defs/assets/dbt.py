@@ -55,13 +55,27 @@ class DbtBuildConfig(dg.Config):
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def funnel_dbt_assets(manifest_path: Path | None = None) -> dg.AssetsDefinition:
+    """The dbt assets of a manifest: ``funnel build`` passes its warehouse's own parse (the
+    native systems it left out are not in it: orchestration/idle_systems.py); by default
+    target/manifest.json, as ``dagster dev`` loads it. Built once per manifest file version."""
+    path = manifest_path or dbt_project().manifest_path
+    return _dbt_assets_of(*manifest_version(path))
+
+
+def manifest_version(path: Path) -> tuple[Path, int, int]:
+    """A manifest file and its modification time and size: a cache key that changes when a
+    parse rewrites it."""
+    stat = path.stat()
+    return path.resolve(), stat.st_mtime_ns, stat.st_size
+
+
 @cache
-def funnel_dbt_assets() -> dg.AssetsDefinition:
-    """The dbt assets, built from target/manifest.json when the definitions load."""
+def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinition:
     project = dbt_project()
     # read once: target/manifest.json is shared by every build from this checkout, and another
     # warehouse's or engine's parse may replace it while this process runs
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    manifest = json.loads(path.read_text(encoding="utf-8"))
 
     @dbt_assets(
         manifest=manifest,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.assets.serving import serving_file_asset
+from orchestration.defs.assets.serving import SERVING_FILE_KEY
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.targets import DUCKDB
 from orchestration.report.build import build_report
@@ -21,7 +21,7 @@ def funnel_report_asset() -> dg.AssetsDefinition:
     @dg.asset(
         key=["serving", "funnel_report"],
         group_name="serving",
-        deps=[serving_file_asset()],
+        deps=[SERVING_FILE_KEY],
         kinds={"html"},
         description="The static HTML funnel report (<serving>/report/index.html) built from the "
         "published serving file: charts with Plotly's JavaScript inlined, filters for period, "

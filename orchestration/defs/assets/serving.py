@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.dbt_project import dbt_project
-from orchestration.defs.assets.dbt import funnel_dbt_assets
+from orchestration.defs.assets.dbt import funnel_dbt_assets, manifest_version
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.serving import publish_on_engine
@@ -17,14 +17,22 @@ from orchestration.publishing.serving_file import publish
 progress_log = logging.getLogger("funnel.progress")
 
 
+SERVING_FILE_KEY = dg.AssetKey(["serving", "funnel_duckdb"])
+
+
+def serving_file_asset(manifest_path: Path | None = None) -> dg.AssetsDefinition:
+    """The serving asset, downstream of every dbt asset of the manifest (so built with them;
+    default: target/manifest.json's, as ``funnel_dbt_assets``)."""
+    return _serving_file_asset_of(*manifest_version(manifest_path or dbt_project().manifest_path))
+
+
 @cache
-def serving_file_asset() -> dg.AssetsDefinition:
-    """The serving asset, downstream of every dbt asset (so built with them)."""
+def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinition:
 
     @dg.asset(
-        key=["serving", "funnel_duckdb"],
+        key=SERVING_FILE_KEY,
         group_name="serving",
-        deps=list(funnel_dbt_assets().keys),
+        deps=list(funnel_dbt_assets(manifest_path).keys),
         kinds={"duckdb"},
         pool=WAREHOUSE_WRITER_POOL,
         description="The published serving file (marts + docs) that analysts and BI tools open "
@@ -39,7 +47,7 @@ def serving_file_asset() -> dg.AssetsDefinition:
         publication = publish(
             Path(paths.warehouse),
             Path(paths.serving_dir),
-            manifest_path=dbt_project().manifest_path,
+            manifest_path=manifest_path,
         )
         message = (
             f"published version {publication.version}: {len(publication.tables)} tables, "
