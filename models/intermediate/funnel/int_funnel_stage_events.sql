@@ -1,8 +1,9 @@
 {#- Incremental on DuckDB and PostgreSQL (replace_entities by funnel entity,
     macros/versioning/): the events are computed in full every night (they are cheap next to
     what follows, and every input can change them: a status change, a deal moving to another
-    lead, a mapping, the plausible-date window), then compared with the rows here (except both
-    ways, keys_of_differing_rows); only the funnel entities whose events differ are replaced,
+    lead, a mapping, the plausible-date window), then compared with the rows here: per funnel
+    entity the count and the summed row_signature of its events (a chance of about 2^-64 that a
+    change goes unseen), both ways; only the funnel entities whose events differ are replaced,
     and their rows are stamped rebuilt_at with this run's start. The stage chain after it
     (int_stage_transitions, int_stage_spell_bounds) recomputes only the funnel entities whose
     newest rebuilt_at differs from the one it holds. Seed and var changes rebuild it whole
@@ -292,17 +293,40 @@ sequence_events as (
 ),
 
 {% if is_incremental() -%}
-list_built_events as (
+{#- Per funnel entity: the count and the summed row_signature of its events, computed now and
+    held here. Summed per entity rather than compared row by row (except): the comparison of
+    every event both ways cost more than computing the events (L: 22.5 s a night against 9.2 s
+    as a table). -#}
+sign_current_events as (
 
-    select {{ event_columns | join(', ') }}
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        count(*) as event_rows,
+        sum({{ row_signature(event_columns) }}) as events_signature
+
+    from sequence_events
+    group by funnel_entity_type, funnel_entity_id
+
+),
+
+sign_built_events as (
+
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        count(*) as event_rows,
+        sum({{ row_signature(event_columns) }}) as events_signature
+
     from {{ this }}
+    group by funnel_entity_type, funnel_entity_id
 
 ),
 
 find_changed_funnel_entities as (
 
     {{ keys_of_differing_rows(
-        'sequence_events', 'list_built_events', ['funnel_entity_type', 'funnel_entity_id']
+        'sign_current_events', 'sign_built_events', ['funnel_entity_type', 'funnel_entity_id']
     ) }}
 
 ),
