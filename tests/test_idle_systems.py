@@ -102,3 +102,13 @@ def test_a_canonical_build_leaves_the_native_systems_out_with_the_same_marts(
     assert table_hashes(warehouse) == table_hashes(every_system)
     # the setting is the build's own: nothing is left behind in this process
     assert IDLE_SYSTEMS_VARIABLE not in os.environ
+
+
+def test_the_dbt_steps_run_config_needs_no_manifest() -> None:
+    """A parse that left idle systems out is not copied to target/manifest.json, which a fresh
+    checkout lacks: the run config must name the dbt op without reading any manifest."""
+    from orchestration.defs.assets.dbt import DBT_OP_NAME, dbt_run_config, funnel_dbt_assets
+
+    assert list(dbt_run_config(full_refresh=False)) == [DBT_OP_NAME]
+    # the name the run config uses is the op's (its config would be ignored otherwise)
+    assert funnel_dbt_assets().op.name == DBT_OP_NAME

@@ -52,6 +52,9 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+#: the op of the dbt assets, whatever manifest they are made from: its run config is keyed by it
+DBT_OP_NAME = "funnel_dbt_assets"
+
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -78,6 +81,7 @@ def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinitio
     manifest = json.loads(path.read_text(encoding="utf-8"))
 
     @dbt_assets(
+        name=DBT_OP_NAME,
         manifest=manifest,
         dagster_dbt_translator=translator,
         project=project,
@@ -145,7 +149,9 @@ def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinitio
 
 def dbt_run_config(full_refresh: bool) -> dict[str, dg.Config]:
     """The ``ops`` part of a run config that sets the dbt step's options."""
-    return {funnel_dbt_assets().op.name: DbtBuildConfig(full_refresh=full_refresh)}
+    # by name: a build's manifest is its warehouse's own parse, and target/manifest.json may not
+    # exist (a parse that left idle native systems out is not copied there)
+    return {DBT_OP_NAME: DbtBuildConfig(full_refresh=full_refresh)}
 
 
 def invocation_folder(context: dg.AssetExecutionContext) -> str:
