@@ -76,8 +76,8 @@ def manifest_version(path: Path) -> tuple[Path, int, int]:
 @cache
 def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinition:
     project = dbt_project()
-    # read once: target/manifest.json is shared by every build from this checkout, and another
-    # warehouse's or engine's parse may replace it while this process runs
+    # read once: another parse may replace the file while this process runs (target/manifest.json
+    # is shared by every build from this checkout)
     manifest = json.loads(path.read_text(encoding="utf-8"))
 
     @dbt_assets(

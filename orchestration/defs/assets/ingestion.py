@@ -140,7 +140,10 @@ def raw_ingestion(
     One Dagster step and one warehouse connection for all of them: a step and a connection per
     entity cost about 0.2 s each even when nothing landed (BENCHMARKS.md, "Less fixed cost").
     An entity with a rejected file is not materialised; the others are, and the step then fails
-    naming every rejected file, so nothing downstream runs.
+    naming every rejected file, so nothing downstream runs. A failure of the machine rather than
+    of a file (out of memory, an interrupt) stops the step at once: the file being loaded is
+    rolled back, the entities after it wait for the next build, which loads them (before, only
+    that entity's step failed and the later entities loaded the same night).
     """
 
     def say(message: str) -> None:
