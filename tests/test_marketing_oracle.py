@@ -185,6 +185,8 @@ class Oracle:
     by_stage: dict[tuple, dict] = field(default_factory=dict)
     efficiency: dict[tuple, dict] = field(default_factory=dict)
     scores: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: lead -> (matched_rule_count, the matched rule ids sorted and joined with ", ", or None)
+    matched_rules: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     lift: dict[str, dict] = field(default_factory=dict)
 
     def run(self) -> Oracle:
@@ -671,11 +673,13 @@ class Oracle:
         bands = read_seed("lead_score_bands.csv")
         for lead_id, lead in self.leads.items():
             attributes = self.lead_attributes(lead_id, lead)
-            score = sum(
-                int(rows[0]["points"])
-                for rows in rules.values()
+            matched = sorted(
+                rule_id
+                for rule_id, rows in rules.items()
                 if any(matches(r, attributes[r["attribute"].strip().lower()]) for r in rows)
             )
+            score = sum(int(rules[rule_id][0]["points"]) for rule_id in matched)
+            self.matched_rules[lead_id] = (len(matched), ", ".join(matched) or None)
             band = [
                 b["score_band"]
                 for b in bands
@@ -900,6 +904,18 @@ def test_lead_scores_and_lift_match_oracle(sample_build, oracle: Oracle) -> None
         f"{lead}: {actual[lead]} != {oracle.scores[lead]}"
         for lead in sorted(set(actual) & set(oracle.scores))
         if actual[lead] != oracle.scores[lead]
+    ]
+    # which rules matched, sorted by rule_id (sorted_listagg)
+    matched = {
+        r[0]: (r[1], r[2])
+        for r in sample_build.query(
+            "select lead_id, matched_rule_count, matched_rules from marts.lead_scores"
+        )
+    }
+    problems += [
+        f"{lead}: matched {matched[lead]} != {oracle.matched_rules[lead]}"
+        for lead in sorted(set(matched) & set(oracle.matched_rules))
+        if matched[lead] != oracle.matched_rules[lead]
     ]
     columns = (
         "lead_count",
