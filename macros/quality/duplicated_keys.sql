@@ -27,6 +27,7 @@ having count(*) > 1
 
 {% macro duckdb__duplicated_keys(relation, key_expressions, key_names, count_name, where=none) -%}
 {%- set key_hash = 'hash(' ~ (key_expressions | join(', ')) ~ ')' -%}
+{%- set hash_repeats = key_hash ~ ' in (select find_duplicated_hashes.key_hash from find_duplicated_hashes)' -%}
 with
 
 find_duplicated_hashes as (
@@ -44,19 +45,10 @@ find_duplicated_hashes as (
 
 find_duplicated_keys as (
 
-    select
-        {%- for expression in key_expressions %}
-        {{ expression }} as {{ key_names[loop.index0] }},
-        {%- endfor %}
-        count(*) as {{ count_name }}
-
-    from {{ relation }}
-    where {{ key_hash }} in (select find_duplicated_hashes.key_hash from find_duplicated_hashes)
-    {%- if where %}
-        and {{ where }}
-    {%- endif %}
-    group by {{ key_expressions | join(', ') }}
-    having count(*) > 1
+    {{ default__duplicated_keys(
+        relation, key_expressions, key_names, count_name,
+        where=hash_repeats ~ (' and (' ~ where ~ ')' if where else '')
+    ) | indent(4) }}
 
 )
 
