@@ -7,7 +7,7 @@
     Exact: equal keys have equal hashes, so every duplicated key passes the first step, and the
     second step drops the rare distinct keys whose hashes collide. -#}
 {% macro duplicated_keys(relation, key_expressions, key_names, count_name, where=none) -%}
-    {{ return(adapter.dispatch('duplicated_keys')(relation, key_expressions, key_names, count_name, where)) }}
+    {{ return(adapter.dispatch('duplicated_keys', 'funnel_warehouse')(relation, key_expressions, key_names, count_name, where)) }}
 {%- endmacro %}
 
 {% macro default__duplicated_keys(relation, key_expressions, key_names, count_name, where=none) -%}

@@ -5,7 +5,7 @@
     unit separator, chr(31), which ids, labels and numbers do not contain (hashtextextended).
     Spark builds no incremental model. -#}
 {% macro row_signature(columns) -%}
-    {{ return(adapter.dispatch('row_signature')(columns)) }}
+    {{ return(adapter.dispatch('row_signature', 'funnel_warehouse')(columns)) }}
 {%- endmacro %}
 
 {% macro duckdb__row_signature(columns) -%}
