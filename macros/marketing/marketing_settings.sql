@@ -38,3 +38,22 @@
     {%- endfor -%}
     {{ return(funnel_stage_keys() | select('in', counted) | list) }}
 {%- endmacro %}
+
+
+{#- The lead attributes the scoring rules of seeds/lead_scoring_rules.csv can read, with their
+    kind: 'text' (compared lowercased and trimmed), 'number' (also compared as a number) or
+    'boolean' (read by is_true / is_false). int_marketing_lead_attributes has one column per
+    attribute; int_marketing_lead_rule_matches evaluates the rules over them. -#}
+{% macro lead_scoring_attributes() -%}
+    {{ return({
+        'industry': 'text',
+        'job_title': 'text',
+        'country': 'text',
+        'email_domain': 'text',
+        'channel': 'text',
+        'conversion_touch_type': 'text',
+        'company_size': 'number',
+        'touch_count': 'number',
+        'has_phone': 'boolean',
+    }) }}
+{%- endmacro %}

@@ -1,21 +1,23 @@
 {#- The lead attributes the scoring rules of seeds/lead_scoring_rules.csv can read, one row
-    per lead and attribute (long form), so the rules are evaluated generically. Text values
-    are lowercased and trimmed; numeric attributes also carry number_value. -#}
-{%- set text_attributes = {
+    per lead and one column per attribute of lead_scoring_attributes(). Text values are
+    lowercased and trimmed (null when empty); numbers and booleans keep their type.
+    int_marketing_lead_rule_matches evaluates the rules generically over these columns. -#}
+{%- set expressions = {
     'industry': 'stg_crm__leads.industry',
     'job_title': 'stg_crm__leads.job_title',
     'country': 'stg_crm__leads.country',
     'email_domain': 'stg_crm__leads.email_domain',
     'channel': 'int_funnel_entities.channel',
     'conversion_touch_type': 'summarise_capture_touches.conversion_touch_type',
-} -%}
-{%- set numeric_attributes = {
     'company_size': 'stg_crm__leads.company_size',
     'touch_count': 'coalesce(summarise_capture_touches.touch_count, 0)',
-} -%}
-{%- set boolean_attributes = {
     'has_phone': 'stg_crm__leads.has_phone',
 } -%}
+{%- for attribute in lead_scoring_attributes() if attribute not in expressions -%}
+    {{ exceptions.raise_compiler_error(
+        "int_marketing_lead_attributes has no expression for the scoring attribute '" ~ attribute ~ "'"
+    ) }}
+{%- endfor %}
 
 with
 
@@ -74,16 +76,15 @@ summarise_capture_touches as (
 join_lead_attributes as (
 
     select
-        {%- for attribute, expression in text_attributes.items() %}
-        {{ expression }} as {{ attribute }},
+        stg_crm__leads.lead_id,
+        {%- for attribute, kind in lead_scoring_attributes().items() %}
+        {%- if kind == 'text' %}
+        {{ normalize_text(expressions[attribute]) }} as {{ attribute }}
+        {%- else %}
+        {{ expressions[attribute] }} as {{ attribute }}
+        {%- endif %}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
-        {%- for attribute, expression in numeric_attributes.items() %}
-        {{ expression }} as {{ attribute }},
-        {%- endfor %}
-        {%- for attribute, expression in boolean_attributes.items() %}
-        {{ expression }} as {{ attribute }},
-        {%- endfor %}
-        stg_crm__leads.lead_id
 
     from stg_crm__leads
     left join int_funnel_entities
@@ -92,45 +93,6 @@ join_lead_attributes as (
     left join summarise_capture_touches
         on stg_crm__leads.lead_id = summarise_capture_touches.lead_id
 
-),
-
-unpivot_attributes as (
-
-    {% for attribute in text_attributes -%}
-    select
-        lead_id,
-        '{{ attribute }}' as attribute,
-        {{ normalize_text(attribute) }} as text_value,
-        cast(null as {{ dbt.type_numeric() }}) as number_value
-    from join_lead_attributes
-
-    union all
-
-    {% endfor -%}
-    {% for attribute in numeric_attributes -%}
-    select
-        lead_id,
-        '{{ attribute }}' as attribute,
-        cast({{ attribute }} as {{ dbt.type_string() }}) as text_value,
-        cast({{ attribute }} as {{ dbt.type_numeric() }}) as number_value
-    from join_lead_attributes
-
-    union all
-
-    {% endfor -%}
-    {% for attribute in boolean_attributes -%}
-    select
-        lead_id,
-        '{{ attribute }}' as attribute,
-        case when {{ attribute }} then 'true' when not {{ attribute }} then 'false' end as text_value,
-        cast(null as {{ dbt.type_numeric() }}) as number_value
-    from join_lead_attributes
-    {% if not loop.last %}
-    union all
-
-    {% endif -%}
-    {%- endfor %}
-
 )
 
-select * from unpivot_attributes
+select * from join_lead_attributes

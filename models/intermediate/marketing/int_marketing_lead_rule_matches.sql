@@ -12,6 +12,34 @@ lead_scoring_rules as (
 
 ),
 
+{# The attributes in long form (lead_id, attribute, text_value, number_value), not stored: one
+    row per lead and known attribute, so every rule is evaluated by the same join. Text values
+    are already normalised by int_marketing_lead_attributes; a null value matches no rule. -#}
+unpivot_attributes as (
+
+    {% for attribute, kind in lead_scoring_attributes().items() -%}
+    select
+        lead_id,
+        '{{ attribute }}' as attribute,
+        {%- if kind == 'text' %}
+        {{ attribute }} as text_value,
+        cast(null as {{ dbt.type_numeric() }}) as number_value
+        {%- elif kind == 'number' %}
+        cast({{ attribute }} as {{ dbt.type_string() }}) as text_value,
+        cast({{ attribute }} as {{ dbt.type_numeric() }}) as number_value
+        {%- else %}
+        case when {{ attribute }} then 'true' when not {{ attribute }} then 'false' end as text_value,
+        cast(null as {{ dbt.type_numeric() }}) as number_value
+        {%- endif %}
+    from int_marketing_lead_attributes
+    where {{ attribute }} is not null
+    {% if not loop.last %}
+    union all
+
+    {% endif -%}
+    {%- endfor %}
+),
+
 prepare_rules as (
 
     select
@@ -32,24 +60,24 @@ prepare_rules as (
 evaluate_rules as (
 
     select
-        int_marketing_lead_attributes.lead_id,
+        unpivot_attributes.lead_id,
         prepare_rules.rule_id,
         prepare_rules.points,
         case prepare_rules.operator
-            when '=' then int_marketing_lead_attributes.text_value = prepare_rules.text_value
+            when '=' then unpivot_attributes.text_value = prepare_rules.text_value
             when 'contains'
-                then {{ dbt.position('prepare_rules.text_value', 'int_marketing_lead_attributes.text_value') }} > 0
-            when '>=' then int_marketing_lead_attributes.number_value >= prepare_rules.number_value
-            when '>' then int_marketing_lead_attributes.number_value > prepare_rules.number_value
-            when '<=' then int_marketing_lead_attributes.number_value <= prepare_rules.number_value
-            when '<' then int_marketing_lead_attributes.number_value < prepare_rules.number_value
-            when 'is_true' then int_marketing_lead_attributes.text_value = 'true'
-            when 'is_false' then int_marketing_lead_attributes.text_value = 'false'
+                then {{ dbt.position('prepare_rules.text_value', 'unpivot_attributes.text_value') }} > 0
+            when '>=' then unpivot_attributes.number_value >= prepare_rules.number_value
+            when '>' then unpivot_attributes.number_value > prepare_rules.number_value
+            when '<=' then unpivot_attributes.number_value <= prepare_rules.number_value
+            when '<' then unpivot_attributes.number_value < prepare_rules.number_value
+            when 'is_true' then unpivot_attributes.text_value = 'true'
+            when 'is_false' then unpivot_attributes.text_value = 'false'
         end as is_match
 
-    from int_marketing_lead_attributes
+    from unpivot_attributes
     inner join prepare_rules
-        on int_marketing_lead_attributes.attribute = prepare_rules.attribute
+        on unpivot_attributes.attribute = prepare_rules.attribute
 
 ),
 

@@ -44,19 +44,6 @@ sum_points as (
 
 ),
 
-pivot_behaviour as (
-
-    select
-        lead_id,
-        max(case when attribute = 'channel' then text_value end) as channel,
-        max(case when attribute = 'touch_count' then number_value end) as touch_count,
-        max(case when attribute = 'conversion_touch_type' then text_value end) as conversion_touch_type
-
-    from int_marketing_lead_attributes
-    group by lead_id
-
-),
-
 score_leads as (
 
     select
@@ -96,8 +83,8 @@ add_outcomes as (
         ---------- text
         assign_bands.score_band,
         assign_bands.matched_rules,
-        pivot_behaviour.channel,
-        pivot_behaviour.conversion_touch_type,
+        int_marketing_lead_attributes.channel,
+        int_marketing_lead_attributes.conversion_touch_type,
         stg_crm__leads.industry,
         stg_crm__leads.job_title,
         stg_crm__leads.country,
@@ -108,7 +95,7 @@ add_outcomes as (
         assign_bands.band_order,
         assign_bands.matched_rule_count,
         stg_crm__leads.company_size,
-        cast(pivot_behaviour.touch_count as {{ dbt.type_int() }}) as touch_count,
+        cast(int_marketing_lead_attributes.touch_count as {{ dbt.type_int() }}) as touch_count,
         fct_funnel.won_amount_reporting,
 
         ---------- booleans
@@ -128,8 +115,8 @@ add_outcomes as (
     from assign_bands
     inner join stg_crm__leads
         on assign_bands.lead_id = stg_crm__leads.lead_id
-    left join pivot_behaviour
-        on assign_bands.lead_id = pivot_behaviour.lead_id
+    left join int_marketing_lead_attributes
+        on assign_bands.lead_id = int_marketing_lead_attributes.lead_id
     left join fct_funnel
         on fct_funnel.funnel_entity_type = 'lead'
         and assign_bands.lead_id = fct_funnel.funnel_entity_id
