@@ -184,3 +184,89 @@ def test_a_version_without_fingerprints_is_republished_whole(tmp_path: Path) -> 
 
     assert publication.copied == ("marts.fct_x",)
     assert _serving_rows(serving, "fct_x") == [(0,), (1,)]
+
+
+def _keyed_manifest(path: Path) -> Path:
+    """A manifest whose fct_k is published by its key column k."""
+    node = {
+        "resource_type": "model",
+        "name": "fct_k",
+        "description": "One row per k and i.",
+        "columns": {},
+        "config": {"meta": {"publish_by": ["k"]}},
+    }
+    path.write_text(json.dumps({"nodes": {"model.p.fct_k": node}}), encoding="utf-8")
+    return path
+
+
+def _build_rows(warehouse: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"select * from marts.{table} order by all").fetchall()
+
+
+def test_a_mart_published_by_key_rewrites_only_its_changed_keys(tmp_path: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    manifest = _keyed_manifest(tmp_path / "manifest.json")
+    _build_warehouse(warehouse, 3)
+    # ten keys of three rows each: 30 rows
+    _write_table(
+        warehouse,
+        "fct_k",
+        "select k, i, 'v' || k || '-' || i as label from range(10) a(k), range(3) b(i)",
+    )
+    first = publish(warehouse, serving, manifest_path=manifest)
+    assert sorted(first.copied) == ["marts.fct_k", "marts.fct_x"]
+    assert first.by_key == {}
+    with duckdb.connect(str(first.path), read_only=True) as con:
+        kept = con.execute('select k, row_count from meta."marts.fct_k.by_key" order by k')
+        assert kept.fetchall() == [(k, 3) for k in range(10)]
+
+    # key 3: one value changes; key 5: all its rows go; key 10: new, two rows. The changed
+    # keys hold 6 + 3 + 2 = 11 rows on both sides (key 3: 3 and 3; key 5: 0 and 3; key 10: 2
+    # and 0), under half of the table's 29 rows: the three keys are rewritten, the rest kept
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_k set label = 'changed' where k = 3 and i = 1")
+        con.execute("delete from marts.fct_k where k = 5")
+        con.execute("insert into marts.fct_k values (10, 0, 'new'), (10, 1, 'new')")
+    second = publish(warehouse, serving, manifest_path=manifest)
+    assert second.copied == ("marts.fct_k",)
+    assert second.by_key == {"marts.fct_k": 3}
+    assert second.tables == {"marts.fct_k": 29, "marts.fct_x": 3}
+    assert _serving_rows(serving, "fct_k") == _build_rows(warehouse, "fct_k")
+    with duckdb.connect(str(second.path), read_only=True) as con:
+        kept = con.execute('select k, row_count from meta."marts.fct_k.by_key" order by k')
+        assert kept.fetchall() == [(k, 3) for k in range(10) if k != 5] + [(10, 2)]
+
+    # nothing changed: nothing written
+    assert publish(warehouse, serving, manifest_path=manifest).copied == ()
+
+
+def test_a_by_key_rewrite_that_does_not_check_out_is_replaced_by_a_whole_copy(
+    tmp_path: Path,
+) -> None:
+    """The per-key fingerprints kept in the serving file are made to hide a change of key 7:
+    the rewrite misses it, the result's row hashes differ from the build's, and the mart is
+    copied whole instead."""
+    warehouse = tmp_path / "build.duckdb"
+    serving = tmp_path / "serving"
+    manifest = _keyed_manifest(tmp_path / "manifest.json")
+    _build_warehouse(warehouse, 3)
+    _write_table(warehouse, "fct_k", "select k, i, 'v' as label from range(10) a(k), range(3) b(i)")
+    publish(warehouse, serving, manifest_path=manifest)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_k set label = 'changed' where k in (2, 7)")
+        new_fingerprint = con.execute(
+            "select sum(hash(t)::hugeint), bit_xor(hash(t)) from marts.fct_k t where k = 7"
+        ).fetchone()
+    with duckdb.connect(str(serving / SERVING_NAME)) as con:
+        con.execute(
+            'update meta."marts.fct_k.by_key" set hash_sum = ?, hash_xor = ? where k = 7',
+            list(new_fingerprint or ()),
+        )
+
+    publication = publish(warehouse, serving, manifest_path=manifest)
+
+    assert publication.copied == ("marts.fct_k",)
+    assert publication.by_key == {}
+    assert _serving_rows(serving, "fct_k") == _build_rows(warehouse, "fct_k")

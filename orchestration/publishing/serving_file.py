@@ -34,6 +34,13 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.publishing.by_key import (
+    KeyedMart,
+    find_changed_keys,
+    fingerprint_rows_by_key,
+    rewrite_changed_keys,
+    write_key_fingerprints,
+)
 from orchestration.warehouse import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
 
 SERVING_NAME = "funnel.duckdb"
@@ -55,8 +62,11 @@ class Publication:
     path: Path
     version_path: Path
     tables: dict[str, int]
-    #: the tables copied from the build this time (the others were unchanged and kept)
+    #: the tables that changed and were written from the build this time (the others were
+    #: unchanged and kept)
     copied: tuple[str, ...] = ()
+    #: of those, the marts published by key: table -> keys rewritten (the rest of the table kept)
+    by_key: dict[str, int] | None = None
 
 
 def _fsync(path: Path) -> None:
@@ -71,19 +81,35 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _descriptions(manifest_path: Path | None) -> dict[str, tuple[str, dict[str, str]]]:
-    """Model name -> (description, {column: description}) from dbt's manifest."""
+def _model_nodes(manifest_path: Path | None) -> list[dict]:
+    """The model nodes of dbt's manifest ([] without one)."""
     if manifest_path is None or not manifest_path.exists():
-        return {}
+        return []
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return [
+        node for node in manifest.get("nodes", {}).values() if node.get("resource_type") == "model"
+    ]
+
+
+def _descriptions(nodes: list[dict]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Model name -> (description, {column: description})."""
     found: dict[str, tuple[str, dict[str, str]]] = {}
-    for node in manifest.get("nodes", {}).values():
-        if node.get("resource_type") == "model":
-            columns = {
-                name: column.get("description", "")
-                for name, column in node.get("columns", {}).items()
-            }
-            found[node["name"]] = (node.get("description", ""), columns)
+    for node in nodes:
+        columns = {
+            name: column.get("description", "") for name, column in node.get("columns", {}).items()
+        }
+        found[node["name"]] = (node.get("description", ""), columns)
+    return found
+
+
+def _publish_by(nodes: list[dict]) -> dict[str, tuple[str, ...]]:
+    """Model name -> its key columns, for the models whose config names ``meta.publish_by``."""
+    found: dict[str, tuple[str, ...]] = {}
+    for node in nodes:
+        meta = node.get("config", {}).get("meta") or node.get("meta") or {}
+        keys = meta.get("publish_by")
+        if keys:
+            found[node["name"]] = tuple(str(key) for key in keys)
     return found
 
 
@@ -114,21 +140,29 @@ def _mart_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> tuple[str, int]:
-    """(fingerprint, row count) of build.<schema>.<name>: equal fingerprints, equal content."""
+def _fingerprint(
+    con: duckdb.DuckDBPyConnection, schema: str, name: str, keyed: KeyedMart | None = None
+) -> tuple[str, tuple[object, ...]]:
+    """(fingerprint, (row count, hash sum, hash bit-xor)) of build.<schema>.<name>: equal
+    fingerprints, equal content. A mart published by key gets the same fingerprint, summed from
+    its per-key fingerprints."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() "
         "where database_name = 'build' and schema_name = ? and table_name = ? "
         "order by column_index",
         [schema, name],
     ).fetchall()
-    row = con.execute(
-        "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
-        f'from build.{schema}."{name}" as t'
-    ).fetchone()
+    relation = f'build.{schema}."{name}"'
+    if keyed is not None:
+        row: tuple[object, ...] | None = fingerprint_rows_by_key(con, relation, keyed)
+    else:
+        row = con.execute(
+            "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
+            f"from {relation} as t"
+        ).fetchone()
     assert row is not None
     content = json.dumps([duckdb.__version__, columns, list(row)], default=str)
-    return hashlib.sha256(content.encode("utf-8")).hexdigest(), int(row[0])
+    return hashlib.sha256(content.encode("utf-8")).hexdigest(), tuple(row)
 
 
 def _published_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -156,21 +190,66 @@ def _serving_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def _build_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
-    """Table -> (row count, fingerprint) of every mart of the build."""
-    tables = {}
+@dataclass
+class _Build:
+    """The build's marts as the publisher sees them."""
+
+    #: table -> (row count, fingerprint)
+    tables: dict[str, tuple[int, str]]
+    #: table -> (row count, hash sum, hash bit-xor), for the marts published by key
+    content: dict[str, tuple[object, ...]]
+    #: table -> how it is published by key
+    keyed: dict[str, KeyedMart]
+
+
+def _build_fingerprints(
+    con: duckdb.DuckDBPyConnection, publish_by: dict[str, tuple[str, ...]]
+) -> _Build:
+    """Fingerprint every mart of the build (the marts of ``publish_by`` per key too)."""
+    build = _Build({}, {}, {})
     for schema, name in _mart_relations(con):
-        fingerprint, row_count = _fingerprint(con, schema, name)
-        tables[f"{schema}.{name}"] = (row_count, fingerprint)
-    return tables
+        table = f"{schema}.{name}"
+        keyed = None
+        if name in publish_by:
+            keyed = KeyedMart(table, publish_by[name], f"build_keys_{len(build.keyed)}")
+            build.keyed[table] = keyed
+        fingerprint, row = _fingerprint(con, schema, name, keyed)
+        build.tables[table] = (int(str(row[0])), fingerprint)
+        if keyed is not None:
+            build.content[table] = row
+    return build
 
 
-def _mostly_unchanged(tables: dict[str, tuple[int, str]], published: dict[str, str]) -> bool:
+def _plan_rewrites(
+    con: duckdb.DuckDBPyConnection, build: _Build, published: dict[str, str]
+) -> dict[str, int]:
+    """For each changed mart published by key, against the serving file attached as
+    ``serving``: the rows to rewrite, when its changed keys hold less than half of its rows
+    (otherwise, or without per-key fingerprints, it is copied whole)."""
+    rewrites: dict[str, int] = {}
+    for table, keyed in build.keyed.items():
+        rows, fingerprint = build.tables[table]
+        if table not in published or published[table] == fingerprint:
+            continue
+        changed = find_changed_keys(con, keyed)
+        if changed is not None and changed * 2 < rows:
+            rewrites[table] = changed
+    return rewrites
+
+
+def _mostly_unchanged(
+    tables: dict[str, tuple[int, str]], published: dict[str, str], rewrites: dict[str, int]
+) -> bool:
     """True when the marts whose fingerprint differs from ``published`` hold less than half of
-    the rows: then the new version starts as a copy of the current file. Otherwise it starts
-    empty: every mart is copied from the build, which at L is faster (40 s against 46 s) and
-    leaves no dead blocks (replacing most tables of a copied file doubled it, 1.4 -> 2.8 GB)."""
-    changed = sum(rows for table, (rows, fp) in tables.items() if published.get(table) != fp)
+    the rows (a mart published by key counts only the rows of its changed keys, ``rewrites``):
+    then the new version starts as a copy of the current file. Otherwise it starts empty: every
+    mart is copied from the build, which at L is faster (40 s against 46 s) and leaves no dead
+    blocks (replacing most tables of a copied file doubled it, 1.4 -> 2.8 GB)."""
+    changed = sum(
+        rewrites.get(table, rows)
+        for table, (rows, fp) in tables.items()
+        if published.get(table) != fp
+    )
     return changed * 2 < sum(rows for rows, _ in tables.values())
 
 
@@ -178,12 +257,16 @@ def _copy_marts(
     con: duckdb.DuckDBPyConnection,
     descriptions: dict[str, tuple[str, dict[str, str]]],
     published: dict[str, str],
-    tables: dict[str, tuple[int, str]],
-) -> list[str]:
-    """Bring the serving copy's marts up to the build's (``tables``, with their fingerprints):
-    replace the tables whose fingerprint differs from ``published`` (the copy's own), drop the
-    ones no longer built, comment all. Returns the tables copied."""
+    build: _Build,
+    rewrites: dict[str, int],
+) -> tuple[list[str], dict[str, int]]:
+    """Bring the serving copy's marts up to the build's (``build.tables``, with their
+    fingerprints): replace the tables whose fingerprint differs from ``published`` (the copy's
+    own) or rewrite their changed keys (the marts of ``rewrites``), drop the ones no longer
+    built, comment all. Returns the tables written and, of those, the keys rewritten per mart
+    published by key."""
     copied: list[str] = []
+    by_key: dict[str, int] = {}
     relations = _mart_relations(con)
     for schema in PUBLISHED_SCHEMAS:
         con.execute(f"create schema if not exists serving.{schema}")
@@ -194,10 +277,15 @@ def _copy_marts(
     for schema, name in relations:
         table = f"{schema}.{name}"
         target = f'serving.{schema}."{name}"'
-        if table in present and published.get(table) == tables[table][1]:
+        if table in present and published.get(table) == build.tables[table][1]:
             continue
-        con.execute(f'create or replace table {target} as select * from build.{schema}."{name}"')
         copied.append(table)
+        if table in present and table in rewrites:
+            keys = rewrite_changed_keys(con, build.keyed[table], build.content[table])
+            if keys is not None:
+                by_key[table] = keys
+                continue
+        con.execute(f'create or replace table {target} as select * from build.{schema}."{name}"')
     for schema, name in relations:
         target = f'serving.{schema}."{name}"'
         description, columns = descriptions.get(name, ("", {}))
@@ -207,12 +295,11 @@ def _copy_marts(
         for column, text in columns.items():
             if text:
                 con.execute(f'comment on column {target}."{column}" is {_sql_string(text.strip())}')
-    return copied
+    return copied, by_key
 
 
-def _write_metadata(
-    con: duckdb.DuckDBPyConnection, version: str, tables: dict[str, tuple[int, str]]
-) -> None:
+def _write_metadata(con: duckdb.DuckDBPyConnection, version: str, build: _Build) -> None:
+    tables = build.tables
     con.execute("drop schema if exists serving.meta cascade")
     con.execute("create schema serving.meta")
     con.execute(
@@ -238,6 +325,8 @@ def _write_metadata(
         "'One row per published table: its row count and content fingerprint (a new version "
         "copies only the tables whose fingerprint changed).'"
     )
+    for keyed in build.keyed.values():
+        write_key_fingerprints(con, keyed)
 
 
 def publish(
@@ -262,22 +351,25 @@ def publish(
     current = serving_dir / SERVING_NAME
     with duckdb.connect(config=PUBLISH_SETTINGS) as con:
         con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
-        tables = _build_fingerprints(con)
+        nodes = _model_nodes(manifest_path)
+        build = _build_fingerprints(con, _publish_by(nodes))
         published: dict[str, str] = {}
+        rewrites: dict[str, int] = {}
         if incremental and current.exists():
             con.execute(f"attach {_sql_string(str(current))} as serving (read_only)")
             published = _published_fingerprints(con)
+            rewrites = _plan_rewrites(con, build, published)
             con.execute("detach serving")
-        if published and _mostly_unchanged(tables, published):
+        if published and _mostly_unchanged(build.tables, published, rewrites):
             # start from the published version; its unchanged marts are kept as they are
             shutil.copyfile(current, building)
         else:
-            published = {}
+            published, rewrites = {}, {}
         con.execute(
             f"attach {_sql_string(str(building))} as serving (storage_version '{STORAGE_VERSION}')"
         )
-        copied = _copy_marts(con, _descriptions(manifest_path), published, tables)
-        _write_metadata(con, version, tables)
+        copied, by_key = _copy_marts(con, _descriptions(nodes), published, build, rewrites)
+        _write_metadata(con, version, build)
         con.execute("checkpoint serving")
         con.execute("detach serving")
         con.execute("detach build")
@@ -291,5 +383,7 @@ def publish(
     _fsync(serving_dir)
     for old in sorted(versions_dir.glob("funnel-*.duckdb"))[:-keep]:
         old.unlink()
-    row_counts = {table: rows for table, (rows, _) in tables.items()}
-    return Publication(version, serving_dir / SERVING_NAME, final, row_counts, tuple(copied))
+    row_counts = {table: rows for table, (rows, _) in build.tables.items()}
+    return Publication(
+        version, serving_dir / SERVING_NAME, final, row_counts, tuple(copied), by_key
+    )

@@ -49,9 +49,14 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
             Path(paths.serving_dir),
             manifest_path=manifest_path,
         )
+        by_key = publication.by_key or {}
+        rewritten = "".join(
+            f", {table} by key ({keys:,} keys rewritten)" for table, keys in sorted(by_key.items())
+        )
         message = (
             f"published version {publication.version}: {len(publication.tables)} tables, "
-            f"{len(publication.copied)} of them changed and copied -> {publication.path}"
+            f"{len(publication.copied)} of them changed and written{rewritten} "
+            f"-> {publication.path}"
         )
         context.log.info(message)
         progress_log.info(message)
@@ -62,6 +67,7 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
                 "tables": len(publication.tables),
                 "rows": sum(publication.tables.values()),
                 "tables_copied": len(publication.copied),
+                "tables_rewritten_by_key": len(by_key),
             }
         )
 
