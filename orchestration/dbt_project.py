@@ -19,7 +19,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.engines.spark_settings import SPARK_DIR_VARIABLE, spark_dir
-from orchestration.engines.targets import SPARK, TARGET_VARIABLE
+from orchestration.engines.targets import DUCKDB, SPARK, TARGET_VARIABLE, normalize_target
 from orchestration.idle_systems import IDLE_SYSTEMS_VARIABLE
 from orchestration.parse_inputs import (
     forget_parse,
@@ -101,6 +101,9 @@ def parse_project(
         forget_parse(state)
         args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
         args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
+        # named as the build names it: dbt keeps a partial-parse state only for the same
+        # --target argument (a parse without it made every first build parse in full again)
+        args += ["--target", normalize_target(env.get(TARGET_VARIABLE) or DUCKDB)]
         if quiet:
             args.append("--quiet")
         subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)

@@ -64,6 +64,39 @@ def test_a_warehouse_keeps_its_partial_parse_state_across_other_builds(
     assert not first.exists() and not other.exists()
 
 
+def test_the_build_after_a_warehouse_s_first_parse_parses_partially(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The dbt step starts from the state `funnel build` parsed just before and runs with
+    `--target <engine>`. dbt keeps a state only for the same --target argument: a parse without
+    it made every warehouse's first build parse the whole project twice."""
+    import os
+    import shutil
+    import subprocess
+
+    from orchestration.dbt_project import dbt_executable
+    from orchestration.parse_state import restore_state
+
+    warehouse = tmp_path / "warehouse" / "first.duckdb"
+    parse(warehouse, capfd)
+    invocation = tmp_path / "invocation"
+    assert restore_state(warehouse, invocation)
+    shutil.copy(parse_state_dir(warehouse) / "manifest.json", invocation / "manifest.json")
+    env = {**os.environ, "FUNNEL_WAREHOUSE": str(warehouse)}
+    command = [dbt_executable(), "ls", "--target", "duckdb", "--select", "fct_funnel"]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    listed = subprocess.run(
+        [*command, "--target-path", str(invocation)],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "fct_funnel" in listed.stdout
+    assert FULL not in listed.stdout + listed.stderr
+
+
 def test_a_spark_build_parses_without_its_folder_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
