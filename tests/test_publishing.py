@@ -229,8 +229,11 @@ def test_a_mart_published_by_key_rewrites_only_its_changed_keys(tmp_path: Path) 
         con.execute("update marts.fct_k set label = 'changed' where k = 3 and i = 1")
         con.execute("delete from marts.fct_k where k = 5")
         con.execute("insert into marts.fct_k values (10, 0, 'new'), (10, 1, 'new')")
-    second = publish(warehouse, serving, manifest_path=manifest)
+    said: list[str] = []
+    second = publish(warehouse, serving, manifest_path=manifest, say=said.append)
     assert second.copied == ("marts.fct_k",)
+    assert "[publish] starting from a copy of the current version (1 by key)" in said
+    assert any(line.startswith("[publish] 1 marts written, 1 of them by key") for line in said)
     assert second.by_key == {"marts.fct_k": 3}
     assert second.tables == {"marts.fct_k": 29, "marts.fct_x": 3}
     assert _serving_rows(serving, "fct_k") == _build_rows(warehouse, "fct_k")
@@ -300,3 +303,13 @@ def test_nights_published_by_key_do_not_keep_growing_the_serving_file(tmp_path: 
         sizes.append(publication.version_path.stat().st_size)
     assert max(sizes[2:]) <= sizes[1] * 1.1, sizes
     assert _serving_rows(serving, "fct_k") == _build_rows(warehouse, "fct_k")
+
+
+def test_a_publish_by_naming_no_column_of_the_mart_fails_clearly(tmp_path: Path) -> None:
+    warehouse = tmp_path / "build.duckdb"
+    manifest = _keyed_manifest(tmp_path / "manifest.json")
+    _build_warehouse(warehouse, 1)
+    _write_table(warehouse, "fct_k", "select 1 as id")  # no column k
+    with pytest.raises(ValueError, match=r"marts\.fct_k: .*meta\.publish_by names k"):
+        publish(warehouse, tmp_path / "serving", manifest_path=manifest)
+    assert not (tmp_path / "serving" / SERVING_NAME).exists()

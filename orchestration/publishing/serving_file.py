@@ -28,6 +28,8 @@ import hashlib
 import json
 import os
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -211,6 +213,20 @@ def _build_fingerprints(
         table = f"{schema}.{name}"
         keyed = None
         if name in publish_by:
+            columns = {
+                str(column)
+                for (column,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = 'build' "
+                    "and schema_name = ? and table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            }
+            missing = [key for key in publish_by[name] if key not in columns]
+            if missing:
+                raise ValueError(
+                    f"{table}: its dbt config meta.publish_by names {', '.join(missing)}, "
+                    "which the mart has no column of"
+                )
             keyed = KeyedMart(table, publish_by[name], f"build_keys_{len(build.keyed)}")
             build.keyed[table] = keyed
         fingerprint, row = _fingerprint(con, schema, name, keyed)
@@ -336,11 +352,14 @@ def publish(
     manifest_path: Path | None = None,
     keep: int = 5,
     incremental: bool = True,
+    say: Callable[[str], object] | None = None,
 ) -> Publication:
     """Copy the marts of ``warehouse`` into a new serving file and swap it in atomically.
 
     ``incremental``: start from the current serving file and copy only the marts that changed
-    (``False``: copy every mart into an empty file)."""
+    (``False``: copy every mart into an empty file). ``say`` (if given) is told each step."""
+    tell = say or (lambda _message: None)
+    started = time.perf_counter()
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     versions_dir = serving_dir / "versions"
     versions_dir.mkdir(parents=True, exist_ok=True)
@@ -353,6 +372,10 @@ def publish(
         con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
         nodes = _model_nodes(manifest_path)
         build = _build_fingerprints(con, _publish_by(nodes))
+        tell(
+            f"[publish] {len(build.tables)} marts fingerprinted "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         published: dict[str, str] = {}
         rewrites: dict[str, int] = {}
         if incremental and current.exists():
@@ -363,12 +386,18 @@ def publish(
         if published and _mostly_unchanged(build.tables, published, rewrites):
             # start from the published version; its unchanged marts are kept as they are
             shutil.copyfile(current, building)
+            tell(f"[publish] starting from a copy of the current version ({len(rewrites)} by key)")
         else:
             published, rewrites = {}, {}
+            tell("[publish] starting from an empty file (most rows changed, or nothing published)")
         con.execute(
             f"attach {_sql_string(str(building))} as serving (storage_version '{STORAGE_VERSION}')"
         )
         copied, by_key = _copy_marts(con, _descriptions(nodes), published, build, rewrites)
+        tell(
+            f"[publish] {len(copied)} marts written, {len(by_key)} of them by key "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         _write_metadata(con, version, build)
         con.execute("checkpoint serving")
         con.execute("detach serving")

@@ -48,6 +48,7 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
             Path(paths.warehouse),
             Path(paths.serving_dir),
             manifest_path=manifest_path,
+            say=progress_log.info,
         )
         by_key = publication.by_key or {}
         rewritten = "".join(
