@@ -103,7 +103,9 @@ def summarize(result: ExecuteInProcessResult, warehouse: Path) -> RunSummary:
                 summary.checks_failed.append(name)
         if event.is_step_materialization:
             materialization = event.step_materialization_data.materialization
-            if materialization.asset_key.path[0] == "serving":
-                summary.published_version = str(_value(dict(materialization.metadata), "version"))
+            version = _value(dict(materialization.metadata), "version")
+            # the serving file's materialization names its version (the report's does not)
+            if materialization.asset_key.path[0] == "serving" and version is not None:
+                summary.published_version = str(version)
     _read_manifest(summary, warehouse, result.run_id)
     return summary
