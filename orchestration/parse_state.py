@@ -7,7 +7,8 @@ with, and the profile holds the warehouse path (``FUNNEL_WAREHOUSE``). With one 
 second warehouse) evicted the state of the others, and a Dagster-started build reused only the
 state prepared with whatever path was set at start-up. Each warehouse now keeps its own state in
 ``target/parse_state/<file name>-<hash of its path>/``: ``dbt parse`` runs there, and the dbt step
-of a run starts from it and saves it back. A warehouse's first build still parses in full (dbt
+of a run starts from it and saves it back (the parse names the dbt step's ``--target``: dbt keeps
+a state only for the same argument). A warehouse's first build still parses in full once (dbt
 bakes the database name, the file's name, into the manifest); every later one parses partially.
 """
 
