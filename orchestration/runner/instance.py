@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import yaml
+from dagster._core.instance.ref import InstanceRef
 
 from orchestration.settings import PROJECT_DIR
 
@@ -33,9 +35,26 @@ def dagster_home(warehouse: Path) -> Path:
     return home
 
 
+#: the instance settings that choose a storage; when dagster.yaml names none, the event log is
+#: Dagster's SQLite one with its engines kept (orchestration/runner/event_log_storage.py)
+STORAGE_SETTINGS = ("storage", "run_storage", "event_log_storage", "schedule_storage")
+
+
 def open_instance(home: Path) -> dg.DagsterInstance:
     """The persistent instance in ``home`` (its storage is created on first use)."""
-    return dg.DagsterInstance.from_config(str(home))
+    config = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8")) or {}
+    if any(setting in config for setting in STORAGE_SETTINGS):
+        return dg.DagsterInstance.from_config(str(home))
+    # the same files as Dagster's default storage: runs in history/, event logs in
+    # history/runs/, schedules in schedules/
+    overrides = {
+        "event_log_storage": {
+            "module": "orchestration.runner.event_log_storage",
+            "class": "KeptEngineSqliteEventLogStorage",
+            "config": {"base_dir": str(home / "history" / "runs")},
+        }
+    }
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
 
 
 def fail_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
