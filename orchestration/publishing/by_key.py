@@ -1,11 +1,11 @@
 """Publishing a large mart by key: only the keys whose rows changed are rewritten (issue 17).
 
 A mart whose dbt config names ``meta: {publish_by: [<key column>, ...]}`` (today
-``fct_attribution_credits`` by funnel entity: 18M rows at L, of which a night changes about
-1 %) is fingerprinted per key as well as whole: per key its row count and the sum and bit-xor
-of DuckDB's ``hash()`` of each row. The whole-table fingerprint is derived from those sums, so
-it is the one every other mart gets. The serving file keeps the per-key fingerprints in
-``meta."<schema>.<name>.by_key"``.
+``fct_attribution_credits``, ``fct_stage_transitions`` and ``lead_scores``: large, and a night
+changes about 1 % of their keys) is fingerprinted per key as well as whole: per key its row
+count and the sum and bit-xor of DuckDB's ``hash()`` of each row. The whole-table fingerprint
+is derived from those sums, so it is the one every other mart gets. The serving file keeps the
+per-key fingerprints in ``meta."<schema>.<name>.by_key"``.
 
 When the new version starts as a copy of the current file and the mart's fingerprint differs,
 the keys whose fingerprint differs (or that exist on one side only) are the changed keys: their
@@ -51,11 +51,22 @@ def _same_keys(mart: KeyedMart, left: str, right: str) -> str:
     )
 
 
+def content_row(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[object, ...]:
+    """(row count, sum, bit-xor) of DuckDB's ``hash()`` of each row of ``relation``: the content
+    part of every mart's fingerprint, and what a rewrite by key is checked against."""
+    row = con.execute(
+        "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
+        f"from {relation} as t"
+    ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
 def fingerprint_rows_by_key(
     con: duckdb.DuckDBPyConnection, relation: str, mart: KeyedMart
 ) -> tuple[object, ...]:
     """Keep the per-key fingerprints of ``relation`` in the temporary table ``mart.build_keys``
-    and return the whole table's (row count, sum, bit-xor), as a plain scan would give them."""
+    and return the whole table's (row count, sum, bit-xor), as ``content_row`` would give them."""
     keys = ", ".join(_quoted(key) for key in mart.keys)
     con.execute(
         f"create or replace temp table {mart.build_keys} as "
@@ -125,11 +136,7 @@ def rewrite_changed_keys(
         f"insert into {target} select t.* from build.{schema}.{_quoted(name)} as t "
         f"semi join {mart.changed_keys} as c on {_same_keys(mart, 't', 'c')}"
     )
-    row = con.execute(
-        "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
-        f"from {target} as t"
-    ).fetchone()
-    if row is None or tuple(row) != tuple(expected):
+    if content_row(con, target) != tuple(expected):
         return None
     keys = con.execute(f"select count(*) from {mart.changed_keys}").fetchone()
     return int(keys[0]) if keys else 0

@@ -14,9 +14,10 @@ and the marts that changed hold less than half of the rows, the new version star
 copy of it, and only the marts whose fingerprint differs (or that are new) are replaced, marts
 no longer built are dropped, and every comment is written again. When most rows changed, the
 new version starts empty and every mart is copied: faster, and no dead blocks of replaced
-tables stay in the file. The swap stays the same, so readers see the whole old file or the
-whole new one, and a build whose tests failed publishes nothing (the caller never calls
-``publish``).
+tables stay in the file. A large mart can be published by key: only its changed keys are
+rewritten in the copy (``orchestration/publishing/by_key.py``). The swap stays the same, so
+readers see the whole old file or the whole new one, and a build whose tests failed publishes
+nothing (the caller never calls ``publish``).
 
 The serving file is written in DuckDB storage version ``v1.0.0`` on purpose: BI drivers often
 bundle an older DuckDB, and every DuckDB from 1.0 on (and the 2.x line) reads that format.
@@ -30,7 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +39,7 @@ import duckdb
 
 from orchestration.publishing.by_key import (
     KeyedMart,
+    content_row,
     find_changed_keys,
     fingerprint_rows_by_key,
     rewrite_changed_keys,
@@ -68,7 +70,7 @@ class Publication:
     #: unchanged and kept)
     copied: tuple[str, ...] = ()
     #: of those, the marts published by key: table -> keys rewritten (the rest of the table kept)
-    by_key: dict[str, int] | None = None
+    by_key: dict[str, int] = field(default_factory=dict)
 
 
 def _fsync(path: Path) -> None:
@@ -155,14 +157,16 @@ def _fingerprint(
         [schema, name],
     ).fetchall()
     relation = f'build.{schema}."{name}"'
-    if keyed is not None:
-        row: tuple[object, ...] | None = fingerprint_rows_by_key(con, relation, keyed)
+    if keyed is None:
+        row = content_row(con, relation)
     else:
-        row = con.execute(
-            "select count(*), sum(hash(t)::hugeint)::varchar, bit_xor(hash(t))::varchar "
-            f"from {relation} as t"
-        ).fetchone()
-    assert row is not None
+        missing = [key for key in keyed.keys if key not in {column for column, _ in columns}]
+        if missing:
+            raise ValueError(
+                f"{keyed.table}: its dbt config meta.publish_by names {', '.join(missing)}, "
+                "which the mart has no column of"
+            )
+        row = fingerprint_rows_by_key(con, relation, keyed)
     content = json.dumps([duckdb.__version__, columns, list(row)], default=str)
     return hashlib.sha256(content.encode("utf-8")).hexdigest(), tuple(row)
 
@@ -213,20 +217,6 @@ def _build_fingerprints(
         table = f"{schema}.{name}"
         keyed = None
         if name in publish_by:
-            columns = {
-                str(column)
-                for (column,) in con.execute(
-                    "select column_name from duckdb_columns() where database_name = 'build' "
-                    "and schema_name = ? and table_name = ?",
-                    [schema, name],
-                ).fetchall()
-            }
-            missing = [key for key in publish_by[name] if key not in columns]
-            if missing:
-                raise ValueError(
-                    f"{table}: its dbt config meta.publish_by names {', '.join(missing)}, "
-                    "which the mart has no column of"
-                )
             keyed = KeyedMart(table, publish_by[name], f"build_keys_{len(build.keyed)}")
             build.keyed[table] = keyed
         fingerprint, row = _fingerprint(con, schema, name, keyed)

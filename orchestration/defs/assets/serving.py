@@ -50,9 +50,9 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
             manifest_path=manifest_path,
             say=progress_log.info,
         )
-        by_key = publication.by_key or {}
         rewritten = "".join(
-            f", {table} by key ({keys:,} keys rewritten)" for table, keys in sorted(by_key.items())
+            f", {table} by key ({keys:,} keys rewritten)"
+            for table, keys in sorted(publication.by_key.items())
         )
         message = (
             f"published version {publication.version}: {len(publication.tables)} tables, "
@@ -68,7 +68,7 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
                 "tables": len(publication.tables),
                 "rows": sum(publication.tables.values()),
                 "tables_copied": len(publication.copied),
-                "tables_rewritten_by_key": len(by_key),
+                "tables_rewritten_by_key": len(publication.by_key),
             }
         )
 
