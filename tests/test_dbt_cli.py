@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
+from pathlib import Path
 
+import pytest
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_executable
-from orchestration.defs.dbt_cli import FunnelDbtCliResource
+from orchestration.defs.dbt_cli import FILE_LOG_LEVEL, FunnelDbtCliResource, file_log_level
 from orchestration.settings import PROJECT_DIR
 
 
@@ -30,3 +34,33 @@ def test_the_version_is_the_one_dbt_reports_and_no_adapter_is_made() -> None:
     assert match is not None
     assert str(resource._cli_version) == match.group(1)
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_dbt_s_log_file_keeps_info_events_and_the_environment_is_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+    (tmp_path / "dbt_project.yml").write_text(
+        'name: tiny\nversion: "1.0"\nconfig-version: 2\nprofile: tiny\n', encoding="utf-8"
+    )
+    env = {"DBT_LOG_FORMAT": "json", "DBT_LOG_PATH": str(tmp_path / "logs")}
+    with file_log_level():
+        assert os.environ["DBT_LOG_LEVEL_FILE"] == FILE_LOG_LEVEL == "info"
+        # a real dbt process started with this environment, as dagster-dbt starts the build
+        process = subprocess.Popen(
+            [dbt_executable(), "deps", "--project-dir", str(tmp_path)],
+            env=dict(os.environ, **env),
+            stdout=subprocess.DEVNULL,
+        )
+    # restored once the process started: `dbt parse` digests the DBT_* environment
+    assert "DBT_LOG_LEVEL_FILE" not in os.environ
+    assert process.wait(timeout=120) == 0
+    lines = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8").splitlines()
+    levels = {json.loads(line)["info"]["level"] for line in lines}
+    assert "info" in levels and "debug" not in levels  # dbt logs its arguments at debug
+
+    # an engineer's own setting wins, and stays
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+    with file_log_level():
+        assert os.environ["DBT_LOG_LEVEL_FILE"] == "debug"
+    assert os.environ["DBT_LOG_LEVEL_FILE"] == "debug"

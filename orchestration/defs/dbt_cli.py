@@ -12,7 +12,10 @@ when an upgrade renames them, rather than letting the saving silently vanish.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -38,3 +41,26 @@ class FunnelDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Any) -> Any:
         return None  # no row counts or column metadata are fetched
+
+
+#: dbt's own log file (``dbt.log`` in the invocation's target folder) keeps dbt's info events
+#: (every node's start, result and timing, warnings and errors), not the debug ones (every SQL
+#: statement and connection event): measured on a 10,000-lead build, 5.1 MB of log against 1.3
+#: MB and about 6 % of the dbt step. The SQL stays in target/compiled and target/run. Set
+#: ``DBT_LOG_LEVEL_FILE=debug`` to get the debug events back.
+FILE_LOG_LEVEL = "info"
+
+
+@contextmanager
+def file_log_level() -> Iterator[None]:
+    """While a dbt process starts (it copies this environment): ``DBT_LOG_LEVEL_FILE`` is
+    ``FILE_LOG_LEVEL`` unless set. Restored afterwards: ``dbt parse`` digests the ``DBT_*``
+    environment (``orchestration/parse_inputs.py``), so the setting must not outlive the start."""
+    if "DBT_LOG_LEVEL_FILE" in os.environ:
+        yield
+        return
+    os.environ["DBT_LOG_LEVEL_FILE"] = FILE_LOG_LEVEL
+    try:
+        yield
+    finally:
+        os.environ.pop("DBT_LOG_LEVEL_FILE", None)

@@ -18,6 +18,8 @@ from dagster_dbt import (
 
 from orchestration.dbt_project import current_parse_of, dbt_project
 from orchestration.defs.assets.ingestion import progress_log
+from orchestration.defs.dbt_cli import file_log_level
+from orchestration.defs.invocation_folders import prune_invocation_folders
 from orchestration.defs.pools import WAREHOUSE_WRITER_POOL
 from orchestration.defs.resources import Engine, WarehousePaths
 from orchestration.engines.handover import hand_over_raw
@@ -130,7 +132,9 @@ def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinitio
         target_dir = dbt_project().project_dir / "target" / invocation_folder(context)
         restore_state(warehouse, target_dir, engine.name)
         try:
-            for event in dbt.cli(command, context=context, target_path=target_dir).stream():
+            with file_log_level():
+                invocation = dbt.cli(command, context=context, target_path=target_dir)
+            for event in invocation.stream():
                 if isinstance(event, dg.Output | dg.AssetMaterialization):
                     built += 1
                     progress_log.info(f"[dbt] built {event_key(event)} ({built})")
@@ -142,6 +146,10 @@ def _dbt_assets_of(path: Path, _mtime_ns: int, _size: int) -> dg.AssetsDefinitio
         finally:
             # a failed test leaves the parse as good as a pass does
             save_state(warehouse, target_dir, engine.name)
+            if removed := prune_invocation_folders(target_dir.parent):
+                progress_log.info(
+                    f"[dbt] removed {len(removed)} old invocation folder(s) of target/"
+                )
         progress_log.info(f"[dbt] {built} models/seeds built, {checked} tests run")
 
     return funnel_dbt_assets
