@@ -1,8 +1,8 @@
 """Publishing a large mart by key: only the keys whose rows changed are rewritten (issue 17).
 
 A mart whose dbt config names ``meta: {publish_by: [<key column>, ...]}`` (today
-``fct_attribution_credits``, ``fct_stage_transitions`` and ``lead_scores``: large, and a night
-changes about 1 % of their keys) is fingerprinted per key as well as whole: per key its row
+``fct_attribution_credits``, ``fct_stage_transitions``, ``lead_scores`` and
+``fct_deal_versions``: large, and a night changes about 1 % of their keys) is fingerprinted per key as well as whole: per key its row
 count and the sum and bit-xor of DuckDB's ``hash()`` of each row. The whole-table fingerprint
 is derived from those sums, so it is the one every other mart gets. The serving file keeps the
 per-key fingerprints in ``meta."<schema>.<name>.by_key"``.
