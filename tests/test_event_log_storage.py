@@ -1,6 +1,6 @@
-"""The build's Dagster instance keeps one SQLAlchemy engine per event-log database
-(orchestration/runner/event_log_storage.py) and writes the same history Dagster's default
-storage reads (`dagster dev`)."""
+"""The build's Dagster instance keeps one SQLAlchemy engine, with one connection set to
+``synchronous=NORMAL``, per event-log database (orchestration/runner/event_log_storage.py) and
+writes the same history Dagster's default storage reads (`dagster dev`)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,17 @@ def test_a_run_s_events_are_read_back_by_dagster_s_own_storage(
         assert result.success
         written = instance.all_logs(result.run_id)
         # one engine per database file, kept: the run's and the index
-        assert set(instance.event_log_storage._engines) == {result.run_id, "index"}
+        storage = instance.event_log_storage
+        assert set(storage._engines) == {result.run_id, "index"}
+        # ... each with its one connection, the same across transactions, synced at checkpoints
+        # (one after the other: Dagster's lock lets one transaction in at a time)
+        with storage.index_connection() as first:
+            kept = first.connection.dbapi_connection
+        with storage.index_connection() as second:
+            assert second.connection.dbapi_connection is kept
+        with storage.run_connection(result.run_id) as conn:
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL
+            assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
 
     assert (home / "history" / "runs" / f"{result.run_id}.db").exists()
     with dg.DagsterInstance.from_config(str(home)) as default:

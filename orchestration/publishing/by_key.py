@@ -2,10 +2,10 @@
 
 A mart whose dbt config names ``meta: {publish_by: [<key column>, ...]}`` (today
 ``fct_attribution_credits``, ``fct_stage_transitions``, ``lead_scores`` and
-``fct_deal_versions``: large, and a night changes about 1 % of their keys) is fingerprinted per key as well as whole: per key its row
-count and the sum and bit-xor of DuckDB's ``hash()`` of each row. The whole-table fingerprint
-is derived from those sums, so it is the one every other mart gets. The serving file keeps the
-per-key fingerprints in ``meta."<schema>.<name>.by_key"``.
+``fct_deal_versions``: large, and a night changes about 1 % of their keys) is fingerprinted per
+key as well as whole: per key its row count and the sum and bit-xor of DuckDB's ``hash()`` of
+each row. The whole-table fingerprint is derived from those sums, so it is the one every other
+mart gets. The serving file keeps the per-key fingerprints in ``meta."<schema>.<name>.by_key"``.
 
 When the new version starts as a copy of the current file and the mart's fingerprint differs,
 the keys whose fingerprint differs (or that exist on one side only) are the changed keys: their
