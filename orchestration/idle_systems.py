@@ -18,7 +18,8 @@ A system listed in its var (``native_crm_systems``, ``native_billing_systems``,
 
 ``funnel build`` puts the idle systems in ``FUNNEL_IDLE_NATIVE_SYSTEMS`` before it parses, and
 dbt_project.yml disables their folders through the var ``idle_native_systems`` (the macro
-``active_native_systems`` leaves them out of every conform point). The set changes only when a
+``active_native_systems`` leaves them out of every conform point); the run leaves their raw
+assets out (``orchestration/runner/nightly.py``: nothing to ingest). The set changes only when a
 system's first file lands: that night dbt parses again and, since the var's value is part of
 the rule fingerprints (``orchestration/rule_fingerprints.py``), the incremental models rebuild
 whole, as after any change of a var.

@@ -103,6 +103,17 @@ def test_a_canonical_build_leaves_the_native_systems_out_with_the_same_marts(
     native = ("salesforce", "hubspot", "stripe", "google_ads", "meta_ads", "linkedin_ads")
     assert [t for t in built if any(f"_{system}__" in t for system in native)] == []
     assert "int_ads__spend" not in built
+    # nor are their landed objects ingested: the run leaves their raw assets out, so no raw
+    # table of theirs is made, while every canonical entity has its own
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        raw = {
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+    assert {e.raw_table for e in LANDED_ENTITIES if e.source in native} & raw == set()
+    assert {e.raw_table for e in LANDED_ENTITIES if not e.native} <= raw
     # the same marts as the build of every system, table by table
     assert table_hashes(warehouse) == table_hashes(every_system)
     # the setting is the build's own: nothing is left behind in this process
