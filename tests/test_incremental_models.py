@@ -2,8 +2,8 @@
 
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
 loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
-stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``)
-are incremental by entity (replace_entities). A night built that way on top of the previous
+stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``,
+``int_funnel_milestones``) are incremental by entity (replace_entities). A night built that way on top of the previous
 warehouse must give exactly the marts (and staging rows) of a warehouse built from scratch from
 the same landing folder, also across nights that change a var and a seed (the rule
 fingerprints rebuild the incremental models whole); and an existing table from an older model
@@ -246,6 +246,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     }
     assert refreshed == {
         (
+            "int_funnel_milestones",
             "int_funnel_stage_events",
             "int_stage_spell_bounds",
             "int_stage_transitions",
@@ -463,6 +464,7 @@ STAGE_CHAIN = {
     "intermediate.int_funnel_stage_events": "rebuilt_at",
     "intermediate.int_stage_transitions": "events_rebuilt_at",
     "intermediate.int_stage_spell_bounds": "events_rebuilt_at",
+    "intermediate.int_funnel_milestones": "events_rebuilt_at",
 }
 
 
@@ -538,8 +540,9 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
     nightly, scratch = two_nights.nightly, two_nights.scratch
     for table in STAGE_CHAIN:
         assert _chain_rows(nightly, table) == _chain_rows(scratch, table), table
-        # the moved deal's rows left its old lead for its new one
-        assert _entity_ids_of(nightly, table, two_nights.moved_deal) == {two_nights.deal_taker}
+        if table != "intermediate.int_funnel_milestones":  # a milestone names no record
+            # the moved deal's rows left its old lead for its new one
+            assert _entity_ids_of(nightly, table, two_nights.moved_deal) == {two_nights.deal_taker}
 
     with duckdb.connect(str(nightly), read_only=True) as con:
         rewritten = {
@@ -575,19 +578,20 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
                 [sorted(rewritten)],
             ).fetchall()
         )
-        con.execute(
-            "update intermediate.int_stage_transitions set stage_label = 'altered' "
-            "where funnel_entity_id = ?",
-            [kept],
-        )
+        for entity in (kept, recomputed):
+            con.execute(
+                "update intermediate.int_stage_transitions set stage_label = 'altered' "
+                "where funnel_entity_id = ?",
+                [entity],
+            )
+            con.execute(
+                "update intermediate.int_funnel_milestones set stage_order = -1 "
+                "where funnel_entity_id = ?",
+                [entity],
+            )
         con.execute(
             "update intermediate.int_funnel_stage_events set rebuilt_at = rebuilt_at "
             "+ interval 1 second where funnel_entity_id = ?",
-            [recomputed],
-        )
-        con.execute(
-            "update intermediate.int_stage_transitions set stage_label = 'altered' "
-            "where funnel_entity_id = ?",
             [recomputed],
         )
         # and the incremental CRM staging keeps a lead with no new raw row as it is
@@ -599,7 +603,14 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
             [still_lead],
         )
     run = run_dbt(
-        ["run", "--select", "int_stage_transitions", "int_stage_spell_bounds", "stg_crm__leads"],
+        [
+            "run",
+            "--select",
+            "int_stage_transitions",
+            "int_stage_spell_bounds",
+            "int_funnel_milestones",
+            "stg_crm__leads",
+        ],
         nightly,
         two_nights.root / "rerun_chain",
         timeout=600,
@@ -614,7 +625,16 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
                 [kept, recomputed],
             ).fetchall()
         )
+        orders = dict(
+            con.execute(
+                "select funnel_entity_id, bool_or(stage_order = -1) "
+                "from intermediate.int_funnel_milestones where funnel_entity_id in (?, ?) "
+                "group by 1",
+                [kept, recomputed],
+            ).fetchall()
+        )
     assert labels == {kept: True, recomputed: False}
+    assert orders == {kept: True, recomputed: False}
     with duckdb.connect(str(nightly), read_only=True) as con:
         company = con.execute(
             "select company_name from staging.stg_crm__leads where lead_id = ?", [still_lead]

@@ -1,3 +1,18 @@
+{#- Incremental on DuckDB and PostgreSQL (replace_entities by funnel entity): a night
+    recomputes the milestones of the funnel entities whose newest events rebuilt_at
+    (int_funnel_stage_events, which replaces exactly the funnel entities whose events changed)
+    differs from the events_rebuilt_at held here, both ways: new, changed and vanished funnel
+    entities. A milestone depends on its funnel entity's events and the seed funnel_stages
+    alone (a seed change rebuilds it whole: rule fingerprints, issue 17 item 2). On Spark a
+    table (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='replace_entities',
+    unique_key=['funnel_entity_type', 'funnel_entity_id'],
+    entity_row_key='stage_key',
+    on_schema_change='fail',
+) }}
+
 with
 
 int_funnel_stage_events as (
@@ -12,6 +27,40 @@ funnel_stages as (
 
 ),
 
+list_event_versions as (
+
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        max(rebuilt_at) as events_rebuilt_at
+
+    from int_funnel_stage_events
+    group by funnel_entity_type, funnel_entity_id
+
+),
+
+{% if is_incremental() -%}
+find_changed_funnel_entities as (
+
+    {{ changed_funnel_entities('list_event_versions') }}
+
+),
+
+{% endif -%}
+select_changed_events as (
+
+    select * from int_funnel_stage_events
+    {%- if is_incremental() %}
+    where (funnel_entity_type, funnel_entity_id) in (
+            select
+                changed.funnel_entity_type,
+                changed.funnel_entity_id
+            from find_changed_funnel_entities as changed
+        )
+    {%- endif %}
+
+),
+
 list_ordered_events as (
 
     select
@@ -21,7 +70,7 @@ list_ordered_events as (
         stage_order,
         changed_at
 
-    from int_funnel_stage_events
+    from select_changed_events
     where is_stage_mapped
         and stage_order is not null
 
@@ -67,16 +116,45 @@ reach_stages as (
 flag_implied_stages as (
 
     select
-        funnel_entity_type,
-        funnel_entity_id,
-        stage_key,
-        stage_order,
-        first_entered_at is null as is_implied,
-        reached_at,
-        first_entered_at
+        reach_stages.funnel_entity_type,
+        reach_stages.funnel_entity_id,
+        reach_stages.stage_key,
+        reach_stages.stage_order,
+        reach_stages.first_entered_at is null as is_implied,
+        reach_stages.reached_at,
+        reach_stages.first_entered_at,
+        list_event_versions.events_rebuilt_at
 
     from reach_stages
+    inner join list_event_versions
+        on reach_stages.funnel_entity_type = list_event_versions.funnel_entity_type
+        and reach_stages.funnel_entity_id = list_event_versions.funnel_entity_id
+
+),
+
+{# In a night, every changed funnel entity: one without any milestone left keeps one row of
+    nulls (a null stage_key), so replace_entities deletes its old rows. -#}
+cover_changed_funnel_entities as (
+
+    {% if is_incremental() -%}
+    select
+        find_changed_funnel_entities.funnel_entity_type,
+        find_changed_funnel_entities.funnel_entity_id,
+        flag_implied_stages.stage_key,
+        flag_implied_stages.stage_order,
+        flag_implied_stages.is_implied,
+        flag_implied_stages.reached_at,
+        flag_implied_stages.first_entered_at,
+        flag_implied_stages.events_rebuilt_at
+
+    from find_changed_funnel_entities
+    left join flag_implied_stages
+        on find_changed_funnel_entities.funnel_entity_type = flag_implied_stages.funnel_entity_type
+        and find_changed_funnel_entities.funnel_entity_id = flag_implied_stages.funnel_entity_id
+    {%- else -%}
+    select * from flag_implied_stages
+    {%- endif %}
 
 )
 
-select * from flag_implied_stages
+select * from cover_changed_funnel_entities

@@ -9,8 +9,9 @@
       3. a touchpoint of it is dated on or after the build's as-of date: only such dates can
          enter or leave the plausible window (as-of date + 1 year) from one build to the next;
       4. its milestones that have a touch at or before them (reached_at >= its first plausible
-         touch) differ from those here (int_funnel_milestones is rebuilt every night: a new or
-         deleted deal, a status change, a lead's own changes all show here).
+         touch) differ from those here (int_funnel_milestones holds every funnel entity's
+         milestones of tonight: a new or deleted deal, a status change, a lead's own changes
+         all show there).
     A lead in none of the four has the same touches and the same touched milestones, so the
     same rows. Seed and var changes are fingerprinted to force a full refresh (issue 17 item 2).
     Measured against the table form in BENCHMARKS.md ("Entity-level incremental models").
