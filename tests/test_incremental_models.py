@@ -3,11 +3,11 @@
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
 loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
 stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``,
-``int_funnel_milestones``) are incremental by entity (replace_entities). A night built that way on top of the previous
-warehouse must give exactly the marts (and staging rows) of a warehouse built from scratch from
-the same landing folder, also across nights that change a var and a seed (the rule
-fingerprints rebuild the incremental models whole); and an existing table from an older model
-version must fail with a clear message.
+``int_funnel_milestones``) are incremental by entity (replace_entities). A night built that way
+on top of the previous warehouse must give exactly the marts (and staging rows) of a warehouse
+built from scratch from the same landing folder, also across nights that change a var and a seed
+(the rule fingerprints rebuild the incremental models whole); and an existing table from an
+older model version must fail with a clear message.
 """
 
 from __future__ import annotations
