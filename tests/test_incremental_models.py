@@ -3,11 +3,11 @@
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
 loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
 stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``,
-``int_funnel_milestones``) are incremental by entity (replace_entities). A night built that way
-on top of the previous warehouse must give exactly the marts (and staging rows) of a warehouse
-built from scratch from the same landing folder, also across nights that change a var and a seed
-(the rule fingerprints rebuild the incremental models whole); and an existing table from an
-older model version must fail with a clear message.
+``int_funnel_milestones``, ``int_funnel_entity_facts``) are incremental by entity
+(replace_entities). A night built that way on top of the previous warehouse must give exactly the
+marts (and staging rows) of a warehouse built from scratch from the same landing folder, also
+across nights that change a var and a seed (the rule fingerprints rebuild the incremental models
+whole); and an existing table from an older model version must fail with a clear message.
 """
 
 from __future__ import annotations
@@ -246,6 +246,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     }
     assert refreshed == {
         (
+            "int_funnel_entity_facts",
             "int_funnel_milestones",
             "int_funnel_stage_events",
             "int_stage_spell_bounds",
@@ -465,7 +466,13 @@ STAGE_CHAIN = {
     "intermediate.int_stage_transitions": "events_rebuilt_at",
     "intermediate.int_stage_spell_bounds": "events_rebuilt_at",
     "intermediate.int_funnel_milestones": "events_rebuilt_at",
+    "intermediate.int_funnel_entity_facts": "events_rebuilt_at",
 }
+
+
+def _columns_of(warehouse: Path, table: str) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {r[0] for r in con.execute(f"describe {table}").fetchall()}
 
 
 def _rebuilt_at(warehouse: Path) -> object:
@@ -540,7 +547,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
     nightly, scratch = two_nights.nightly, two_nights.scratch
     for table in STAGE_CHAIN:
         assert _chain_rows(nightly, table) == _chain_rows(scratch, table), table
-        if table != "intermediate.int_funnel_milestones":  # a milestone names no record
+        if "entity_id" in _columns_of(nightly, table):  # a milestone or fact names no record
             # the moved deal's rows left its old lead for its new one
             assert _entity_ids_of(nightly, table, two_nights.moved_deal) == {two_nights.deal_taker}
 
@@ -594,6 +601,35 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
             "+ interval 1 second where funnel_entity_id = ?",
             [recomputed],
         )
+        # the entity facts follow a changed deal outcome and a changed entity row, and lose a
+        # funnel entity that is gone, while the others are kept
+        won, renamed, gone = (
+            r[0]
+            for r in con.execute(
+                "select funnel_entity_id from intermediate.int_funnel_entity_facts "
+                "where funnel_entity_id not in (select unnest(?)) "
+                "order by won_deal_count = 1 desc, funnel_entity_id limit 3",
+                [sorted({*rewritten, kept, recomputed})],
+            ).fetchall()
+        )
+        con.execute(
+            "update intermediate.int_funnel_entity_facts set skip_count = -1 "
+            "where funnel_entity_id in (?, ?)",
+            [kept, recomputed],
+        )
+        con.execute(
+            "update intermediate.int_deal_outcomes set won_amount_reporting = 1234567 "
+            "where funnel_entity_id = ? and is_won",
+            [won],
+        )
+        con.execute(
+            "update intermediate.int_funnel_entities set channel = 'altered' "
+            "where funnel_entity_id = ?",
+            [renamed],
+        )
+        con.execute(
+            "delete from intermediate.int_funnel_entities where funnel_entity_id = ?", [gone]
+        )
         # and the incremental CRM staging keeps a lead with no new raw row as it is
         row = con.execute("select min(lead_id) from staging.stg_crm__leads").fetchone()
         assert row is not None and row[0] is not None
@@ -609,6 +645,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
             "int_stage_transitions",
             "int_stage_spell_bounds",
             "int_funnel_milestones",
+            "int_funnel_entity_facts",
             "stg_crm__leads",
         ],
         nightly,
@@ -633,8 +670,21 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
                 [kept, recomputed],
             ).fetchall()
         )
+        facts = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select funnel_entity_id, skip_count, won_amount_reporting, channel "
+                "from intermediate.int_funnel_entity_facts "
+                "where funnel_entity_id in (?, ?, ?, ?, ?)",
+                [kept, recomputed, won, renamed, gone],
+            ).fetchall()
+        }
     assert labels == {kept: True, recomputed: False}
     assert orders == {kept: True, recomputed: False}
+    assert facts[kept][0] == -1 and facts[recomputed][0] >= 0  # kept / recomputed
+    assert facts[won][1] == 1234567  # its one won deal's outcome changed
+    assert facts[renamed][2] == "altered"  # its int_funnel_entities row changed
+    assert gone not in facts  # gone from int_funnel_entities, so from the facts
     with duckdb.connect(str(nightly), read_only=True) as con:
         company = con.execute(
             "select company_name from staging.stg_crm__leads where lead_id = ?", [still_lead]
