@@ -14,3 +14,32 @@
         ['funnel_entity_type', 'funnel_entity_id'],
     ) }}
 {%- endmacro %}
+
+{#- The condition that keeps, in a night (is_incremental()), only the rows of the funnel
+    entities listed in `changed` (a CTE with funnel_entity_type and funnel_entity_id, as
+    changed_funnel_entities returns); in a full build, every row (true). -#}
+{% macro of_changed_funnel_entities(changed='find_changed_funnel_entities') -%}
+    {%- if is_incremental() -%}
+        (funnel_entity_type, funnel_entity_id) in (
+            select
+                changed.funnel_entity_type,
+                changed.funnel_entity_id
+            from {{ changed }} as changed
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The version of each funnel entity's events: the newest rebuilt_at of its rows in `events`
+    (int_funnel_stage_events, which rewrites exactly the funnel entities whose events changed),
+    as events_rebuilt_at; what changed_funnel_entities compares. -#}
+{% macro funnel_event_versions(events) -%}
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        max(rebuilt_at) as events_rebuilt_at
+
+    from {{ events }}
+    group by funnel_entity_type, funnel_entity_id
+{%- endmacro %}

@@ -37,9 +37,6 @@
 {%- for column in entity_columns -%}
 {%- do qualified_entity_columns.append('int_funnel_entities.' ~ column) -%}
 {%- endfor -%}
-{%- set only_changed_entities = '(funnel_entity_type, funnel_entity_id) in ('
-    ~ 'select changed.funnel_entity_type, changed.funnel_entity_id'
-    ~ ' from find_changed_funnel_entities as changed)' -%}
 
 with
 
@@ -99,13 +96,7 @@ sign_deals as (
 
 list_event_versions as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        max(rebuilt_at) as events_rebuilt_at
-
-    from int_funnel_stage_events
-    group by funnel_entity_type, funnel_entity_id
+    {{ funnel_event_versions('int_funnel_stage_events') }}
 
 ),
 
@@ -174,36 +165,28 @@ select_changed_entities as (
 select_changed_milestones as (
 
     select * from int_funnel_milestones
-    {%- if is_incremental() %}
-    where {{ only_changed_entities }}
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 
 select_changed_deals as (
 
     select * from int_deal_outcomes
-    {%- if is_incremental() %}
-    where {{ only_changed_entities }}
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 
 select_changed_transitions as (
 
     select * from int_stage_transitions
-    {%- if is_incremental() %}
-    where {{ only_changed_entities }}
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 
 select_changed_events as (
 
     select * from int_funnel_stage_events
-    {%- if is_incremental() %}
-    where {{ only_changed_entities }}
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 
@@ -278,9 +261,7 @@ find_current_lead_spells as (
     from int_stage_spells
     where entity_type = 'lead'
         and is_current
-        {%- if is_incremental() %}
-        and {{ only_changed_entities }}
-        {%- endif %}
+        and {{ of_changed_funnel_entities() }}
 
 ),
 

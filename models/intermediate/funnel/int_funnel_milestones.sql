@@ -29,13 +29,7 @@ funnel_stages as (
 
 list_event_versions as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        max(rebuilt_at) as events_rebuilt_at
-
-    from int_funnel_stage_events
-    group by funnel_entity_type, funnel_entity_id
+    {{ funnel_event_versions('int_funnel_stage_events') }}
 
 ),
 
@@ -50,14 +44,7 @@ find_changed_funnel_entities as (
 select_changed_events as (
 
     select * from int_funnel_stage_events
-    {%- if is_incremental() %}
-    where (funnel_entity_type, funnel_entity_id) in (
-            select
-                changed.funnel_entity_type,
-                changed.funnel_entity_id
-            from find_changed_funnel_entities as changed
-        )
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 

@@ -31,14 +31,7 @@ find_changed_funnel_entities as (
 select_transitions as (
 
     select * from int_stage_transitions
-    {%- if is_incremental() %}
-    where (funnel_entity_type, funnel_entity_id) in (
-            select
-                changed.funnel_entity_type,
-                changed.funnel_entity_id
-            from find_changed_funnel_entities as changed
-        )
-    {%- endif %}
+    where {{ of_changed_funnel_entities() }}
 
 ),
 
