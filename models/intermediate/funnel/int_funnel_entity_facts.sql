@@ -8,8 +8,8 @@
     read here), deals_signature (the sum of the row_signature of its deal outcome columns read
     here) and events_rebuilt_at (the newest rebuilt_at of its events, as in the milestones); a
     night recomputes the funnel entities where any of them differs from the inputs, both ways
-    (new, changed and vanished entities), whatever upstream caused it (a deal, an fx rate, an
-    owner change, a plausibility window). A seed or var change rebuilds it whole (rule
+    (new, changed and vanished entities), whatever upstream caused it (a deal, an fx rate, a
+    lead or deal given to another owner, a plausibility window). A seed or var change rebuilds it whole (rule
     fingerprints, issue 17 item 2). On Spark a table (pitfall 23).
     The milestone columns, one per ordered stage (var funnel_stage_keys, which must agree
     with seeds/funnel_stages.csv: assert_funnel_stage_keys_match_seed). Which stage counts as
