@@ -1,3 +1,19 @@
+{#- Incremental on DuckDB and PostgreSQL (delete+insert by deal_id + updated_at, a version): a
+    night re-ranks only the versions with a raw row loaded since the newest loaded_at already
+    here, instead of deduplicating every row ever landed. A version is a function of its own raw
+    rows and of seeds and vars (crm_stage_labels, default_source_system, the PII patterns): new
+    rows change it by themselves, and a change of a seed or var rebuilds it whole (the rule
+    fingerprints, orchestration/rule_fingerprints.py); a retracted file drops it (funnel
+    retract). updated_at is never null (not_null_columns), so every version has a key. After a
+    change to this SQL, rebuild it with `funnel build --full-refresh`. On Spark a table
+    (pitfall 23). -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    unique_key=['deal_id', 'updated_at'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 base_crm__deals as (
@@ -8,7 +24,11 @@ base_crm__deals as (
 
 keep_distinct_versions as (
 
-    {{ latest_version('base_crm__deals', partition_by=['deal_id', 'updated_at']) }}
+    {{ latest_version(
+        'base_crm__deals',
+        partition_by=['deal_id', 'updated_at'],
+        keys_loaded_after=incremental_watermark('loaded_at') if is_incremental() else none,
+    ) }}
 
 ),
 
@@ -30,7 +50,8 @@ select_columns as (
         expected_close_date,
         created_at,
         updated_at,
-        updated_at as valid_from
+        updated_at as valid_from,
+        _loaded_at as loaded_at
 
     from keep_distinct_versions
 
