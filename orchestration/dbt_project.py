@@ -27,6 +27,7 @@ from orchestration.parse_inputs import (
     parse_is_current,
     record_parse,
 )
+from orchestration.parse_seed import remember_warehouse, seed_parse_state
 from orchestration.parse_state import copy_file_atomically, parse_state_dir
 from orchestration.settings import PROJECT_DIR, warehouse_path
 
@@ -99,15 +100,18 @@ def parse_project(
         if say:
             say("parsing the dbt project ...")
         forget_parse(state)
+        target = normalize_target(env.get(TARGET_VARIABLE) or DUCKDB)
+        seed_parse_state(env, target, say=say)
         args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
         args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
         # named as the build names it: dbt keeps a partial-parse state only for the same
         # --target argument (a parse without it made every first build parse in full again)
-        args += ["--target", normalize_target(env.get(TARGET_VARIABLE) or DUCKDB)]
+        args += ["--target", target]
         if quiet:
             args.append("--quiet")
         subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
         record_parse(state, digest)
+        remember_warehouse(state, env["FUNNEL_WAREHOUSE"])
     manifest_path = dbt_project().manifest_path
     names = ["semantic_manifest.json"]
     if not env.get(IDLE_SYSTEMS_VARIABLE):

@@ -7,12 +7,16 @@ calls it)."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_project import parse_project
+from orchestration.dbt_project import dbt_executable, parse_project
 from orchestration.parse_inputs import DIGEST_FILE, parse_inputs_digest
 from orchestration.parse_state import PARTIAL_PARSE_FILE, parse_state_dir
 from orchestration.settings import PROJECT_DIR
@@ -45,7 +49,8 @@ def test_a_warehouse_keeps_its_partial_parse_state_across_other_builds(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = tmp_path / "one" / "nightly.duckdb"
-    other = tmp_path / "two" / "other.duckdb"
+    # a file name no other parse used (a state of the same file name would seed this one)
+    other = tmp_path / "two" / f"other_{uuid.uuid4().hex[:8]}.duckdb"
     assert parse_state_dir(first) != parse_state_dir(other)
 
     parse(first, capfd)  # a new warehouse: a full parse (or partial, if state was left over)
@@ -70,11 +75,6 @@ def test_the_build_after_a_warehouse_s_first_parse_parses_partially(
     """The dbt step starts from the state `funnel build` parsed just before and runs with
     `--target <engine>`. dbt keeps a state only for the same --target argument: a parse without
     it made every warehouse's first build parse the whole project twice."""
-    import os
-    import shutil
-    import subprocess
-
-    from orchestration.dbt_project import dbt_executable
     from orchestration.parse_state import restore_state
 
     warehouse = tmp_path / "warehouse" / "first.duckdb"
@@ -130,9 +130,68 @@ def test_a_parse_whose_inputs_did_not_change_is_skipped(
     assert (state / "manifest.json").stat().st_mtime_ns == parsed  # dbt did not run
 
 
-def _copy_of_the_project(destination: Path) -> Path:
-    import shutil
+def _without_timestamps(value: object) -> object:
+    """A manifest without what differs between two parses of the same project (when, and the
+    invocation's metadata)."""
+    if isinstance(value, dict):
+        drop = {"created_at", "metadata"}
+        return {k: _without_timestamps(v) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [_without_timestamps(v) for v in value]
+    return value
 
+
+def test_a_new_warehouse_s_first_parse_starts_from_another_of_its_name(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """dbt parses in full when the profile changed, and the DuckDB profile names the warehouse
+    path: a new path started from the state of another warehouse of the same file name, its
+    profile fingerprint replaced (orchestration/parse_seed.py), parses partially, and its
+    manifest is the one a full parse writes."""
+    name = f"seeded_{uuid.uuid4().hex[:8]}.duckdb"
+    first, second = tmp_path / "one" / name, tmp_path / "two" / name
+    assert FULL in parse(first, capfd)  # no state of this file name anywhere yet
+
+    seeded = parse(second, capfd)
+
+    assert "reused: the parse is partial" in seeded and FULL not in seeded
+    perf = json.loads((parse_state_dir(second) / "perf_info.json").read_text())
+    assert perf["is_partial_parse_enabled"] and perf["parsed_path_count"] == 0
+    # a full parse of the same path, in a folder of its own, writes the same manifest
+    full = tmp_path / "full"
+    command = [dbt_executable(), "parse", "--target", "duckdb", "--quiet"]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    subprocess.run(
+        [*command, "--target-path", str(full)],
+        env={**os.environ, "FUNNEL_WAREHOUSE": str(second)},
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    manifests = [
+        json.loads((folder / "manifest.json").read_text())
+        for folder in (parse_state_dir(second), full)
+    ]
+    assert _without_timestamps(manifests[0]) == _without_timestamps(manifests[1])
+    assert not first.exists() and not second.exists()
+
+
+def test_a_state_parsed_with_another_profile_is_not_reused(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other warehouse's state was parsed with another memory limit (part of the profile):
+    its fingerprint is not the one recomputed from its path today, so nothing is seeded and dbt
+    parses in full, as it must."""
+    name = f"unseeded_{uuid.uuid4().hex[:8]}.duckdb"
+    monkeypatch.setenv("FUNNEL_DUCKDB_MEMORY_LIMIT", "2400MB")
+    parse(tmp_path / "one" / name, capfd)
+    monkeypatch.setenv("FUNNEL_DUCKDB_MEMORY_LIMIT", "2500MB")
+
+    output = parse(tmp_path / "two" / name, capfd)
+
+    assert "not reused: its profile differs" in output and FULL in output
+
+
+def _copy_of_the_project(destination: Path) -> Path:
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_DIR / name, destination / name)
     for name in ("models", "macros", "seeds", "data-tests"):
