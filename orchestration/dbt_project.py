@@ -27,7 +27,12 @@ from orchestration.parse_inputs import (
     parse_is_current,
     record_parse,
 )
-from orchestration.parse_seed import remember_warehouse, seed_parse_state
+from orchestration.parse_seed import (
+    Seeded,
+    forget_warehouse,
+    remember_warehouse,
+    seed_parse_state,
+)
 from orchestration.parse_state import copy_file_atomically, parse_state_dir
 from orchestration.settings import PROJECT_DIR, warehouse_path
 
@@ -88,7 +93,9 @@ def parse_project(
 
     When nothing ``dbt parse`` reads has changed since this warehouse's last parse (files,
     versions, environment: ``orchestration/parse_inputs.py``), the parse is skipped and the saved
-    manifest is used; ``say`` (if given) is told which of the two happened.
+    manifest is used. A warehouse without a state starts from another's of the same file name
+    (``orchestration/parse_seed.py``): its parse is partial, or skipped when that one was parsed
+    from the same inputs but the path. ``say`` (if given) is told which happened.
     """
     env = _parse_environment(warehouse)
     state = parse_state_dir(Path(env["FUNNEL_WAREHOUSE"]))
@@ -97,21 +104,23 @@ def parse_project(
         if say:
             say("dbt project unchanged since this warehouse's last parse: parse skipped")
     else:
-        if say:
-            say("parsing the dbt project ...")
         forget_parse(state)
+        forget_warehouse(state)
         target = normalize_target(env.get(TARGET_VARIABLE) or DUCKDB)
-        seed_parse_state(env, target, say=say)
-        args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
-        args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
-        # named as the build names it: dbt keeps a partial-parse state only for the same
-        # --target argument (a parse without it made every first build parse in full again)
-        args += ["--target", target]
-        if quiet:
-            args.append("--quiet")
-        subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
+        inputs_but_path = parse_inputs_digest(PROJECT_DIR, env, but=("FUNNEL_WAREHOUSE",))
+        if seed_parse_state(env, target, inputs_but_path, say=say) is not Seeded.WHOLE:
+            if say:
+                say("parsing the dbt project ...")
+            args = [dbt_executable(), "parse", "--project-dir", str(PROJECT_DIR)]
+            args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(state)]
+            # named as the build names it: dbt keeps a partial-parse state only for the same
+            # --target argument (a parse without it made every first build parse in full again)
+            args += ["--target", target]
+            if quiet:
+                args.append("--quiet")
+            subprocess.run(args, check=True, env=env, cwd=PROJECT_DIR)
         record_parse(state, digest)
-        remember_warehouse(state, env["FUNNEL_WAREHOUSE"])
+        remember_warehouse(state, env["FUNNEL_WAREHOUSE"], inputs_but_path)
     manifest_path = dbt_project().manifest_path
     names = ["semantic_manifest.json"]
     if not env.get(IDLE_SYSTEMS_VARIABLE):

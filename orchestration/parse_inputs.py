@@ -65,8 +65,11 @@ def _version(distribution: str) -> str:
         return "-"
 
 
-def parse_inputs_digest(project_dir: Path, env: Mapping[str, str]) -> str:
-    """sha256 over every input of ``dbt parse`` of ``project_dir`` run with ``env``."""
+def parse_inputs_digest(
+    project_dir: Path, env: Mapping[str, str], *, but: tuple[str, ...] = ()
+) -> str:
+    """sha256 over every input of ``dbt parse`` of ``project_dir`` run with ``env`` (but the
+    environment variables named in ``but``)."""
     digest = hashlib.sha256()
     for path in _input_files(project_dir):
         digest.update(f"file {path.relative_to(project_dir).as_posix()}\n".encode())
@@ -74,7 +77,7 @@ def parse_inputs_digest(project_dir: Path, env: Mapping[str, str]) -> str:
     for distribution in DISTRIBUTIONS:
         digest.update(f"version {distribution} {_version(distribution)}\n".encode())
     for name in sorted(env):
-        if name.startswith(ENV_PREFIXES):
+        if name.startswith(ENV_PREFIXES) and name not in but:
             digest.update(f"env {name}={env[name]}\n".encode())
     return digest.hexdigest()
 

@@ -1,30 +1,41 @@
-"""A new warehouse's first parse starts from another warehouse's state, so it parses partially.
+"""A new warehouse's first parse starts from another warehouse's state: partial, or none at all.
 
 dbt parses the whole project again ("Unable to do partial parsing because profile has
 changed") when the connection info of the profile differs from the one its saved state was
 parsed with, and for DuckDB that info holds the warehouse path. So every new warehouse path (a
-test's, the benchmark's rebuild, a second warehouse) paid a full parse: 8.1 s against 3.0 s
+test's, the benchmark's rebuild, a second warehouse) paid a full parse: 7.4 s against 3.0 s
 partially (the project as of December, idle). Yet the manifest does not depend on the path:
 dbt names the database after the file's stem, and no model or macro reads the path.
 
 So when a warehouse has no state of its own, ``seed_parse_state`` copies the state of another
-warehouse with the same file name and the DuckDB target (the newest such folder under
-``target/parse_state/`` that recorded its warehouse's path) and replaces the profile
-fingerprint saved in it (``state_check.profile_hash``, a sha256 of the connection info) with
-the new warehouse's. It checks first that it can compute that fingerprint as dbt does: the
-fingerprint computed for the other warehouse's path with today's environment must be the one
-saved in its state, exactly once in the file; if not (another environment, another dbt), no
-state is seeded and dbt parses in full, as before. dbt then checks everything else itself
-(files, vars, the environment of dbt_project.yml) and parses again whatever changed; the
-manifest equals a full parse's (``tests/test_parse_state.py``). Only the DuckDB target is
-seeded: PostgreSQL's profile does not name the warehouse, Spark's names a folder next to it.
+warehouse with the same file name and the DuckDB target (under ``target/parse_state/``, one that
+recorded its warehouse's path: preferably one parsed from the same inputs but the path, else
+the newest) and replaces the profile fingerprint saved in it (``state_check.profile_hash``, a
+sha256 of the connection info) with the new warehouse's. It checks first that it computes that
+fingerprint as dbt does: the fingerprint computed for the other warehouse's path with today's
+environment must be the one saved in its state, exactly once in the file; if not (another
+environment, another dbt), nothing is seeded and dbt parses in full, as before.
+
+- The other warehouse was parsed from the same inputs but the path (files, versions and
+  environment: the digest of ``orchestration/parse_inputs.py`` without ``FUNNEL_WAREHOUSE``):
+  its manifests are the ones a parse would write, so they are copied too and the parse is
+  skipped (``Seeded.WHOLE``).
+- Otherwise dbt parses from the seeded state and checks everything else itself (files, vars,
+  the environment of dbt_project.yml), parsing again whatever changed (``Seeded.STATE``).
+
+Either way the manifest equals a full parse's (``tests/test_parse_state.py``). Only the DuckDB
+target is seeded: PostgreSQL's profile does not name the warehouse, Spark's names a folder next
+to it.
 """
 
 from __future__ import annotations
 
 import contextvars
+import enum
+import json
 import os
 import pprint
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -32,17 +43,35 @@ from orchestration.engines.targets import DUCKDB
 from orchestration.parse_state import PARTIAL_PARSE_FILE, STATE_ROOT, parse_state_dir
 from orchestration.settings import PROJECT_DIR
 
-#: the file in a parse-state folder naming the warehouse it was parsed for
-WAREHOUSE_FILE = "warehouse_path"
+#: the file in a parse-state folder naming the warehouse it was parsed for, and the digest of
+#: the parse's inputs but the warehouse path
+WAREHOUSE_FILE = "warehouse.json"
 PROFILE_NAME = "funnel_warehouse"
+#: what a parse writes besides dbt's state: copied when the inputs are the same
+MANIFESTS = ("manifest.json", "semantic_manifest.json")
 
 
-def remember_warehouse(state: Path, warehouse: str) -> None:
-    """Note in ``state`` the warehouse path (as profiles.yml got it) it was parsed for: a later
-    seed recomputes the profile fingerprint from it."""
+class Seeded(enum.Enum):
+    NOTHING = "nothing"
+    #: dbt's state, with this warehouse's profile fingerprint: the parse is partial
+    STATE = "state"
+    #: the state and the manifests of a parse of the same inputs: no parse needed
+    WHOLE = "whole"
+
+
+def remember_warehouse(state: Path, warehouse: str, inputs_but_path: str) -> None:
+    """Note in ``state`` the warehouse path (as profiles.yml got it) it was parsed for, and the
+    digest of the parse's inputs but that path: a later seed checks against both."""
     partial = state / f".{WAREHOUSE_FILE}.{os.getpid()}"
-    partial.write_text(warehouse + "\n", encoding="utf-8")
+    record = {"warehouse": warehouse, "inputs_but_path": inputs_but_path}
+    partial.write_text(json.dumps(record) + "\n", encoding="utf-8")
     os.replace(partial, state / WAREHOUSE_FILE)
+
+
+def forget_warehouse(state: Path) -> None:
+    """Drop the record before ``state`` is parsed again: while its manifests change, no other
+    warehouse takes them for the ones of the recorded inputs."""
+    (state / WAREHOUSE_FILE).unlink(missing_ok=True)
 
 
 def profile_fingerprint(warehouse: str, env: Mapping[str, str], target: str = DUCKDB) -> str:
@@ -68,57 +97,72 @@ def profile_fingerprint(warehouse: str, env: Mapping[str, str], target: str = DU
     return contextvars.copy_context().run(render)
 
 
-def _siblings(warehouse: Path) -> list[tuple[Path, str]]:
-    """(state folder, its warehouse) of the other warehouses with this file name, newest first."""
+def _siblings(warehouse: Path, inputs_but_path: str) -> list[tuple[Path, str, bool]]:
+    """(state folder, its warehouse path, parsed from the same inputs but the path) of the
+    other warehouses with this file name: the same inputs first, then newest first."""
     own = parse_state_dir(warehouse, DUCKDB)
-    found: list[tuple[float, Path, str]] = []
-    root = PROJECT_DIR / STATE_ROOT
-    for state in root.glob(f"{Path(warehouse).stem}-*"):
-        recorded = state / WAREHOUSE_FILE
-        saved = state / PARTIAL_PARSE_FILE
+    found: list[tuple[bool, float, Path, str]] = []
+    for state in (PROJECT_DIR / STATE_ROOT).glob(f"{warehouse.stem}-*"):
+        recorded, saved = state / WAREHOUSE_FILE, state / PARTIAL_PARSE_FILE
         if state == own or not recorded.is_file() or not saved.is_file():
             continue
-        other = recorded.read_text(encoding="utf-8").strip()
-        # the folder name must be the one this path and the DuckDB target give (not a copy,
-        # not another target's folder of the same file name)
-        if (
-            Path(other).stem != Path(warehouse).stem
-            or parse_state_dir(Path(other), DUCKDB) != state
-        ):
+        record = json.loads(recorded.read_text(encoding="utf-8"))
+        other = str(record["warehouse"])
+        # the folder must be the one this path and the DuckDB target give (not a copy, not
+        # another target's folder of the same file name)
+        if Path(other).stem != warehouse.stem or parse_state_dir(Path(other), DUCKDB) != state:
             continue
-        found.append((saved.stat().st_mtime, state, other))
-    return [(state, other) for _, state, other in sorted(found, reverse=True)]
+        same = record.get("inputs_but_path") == inputs_but_path and all(
+            (state / name).is_file() for name in MANIFESTS
+        )
+        found.append((same, saved.stat().st_mtime, state, other))
+    return [(state, other, same) for same, _, state, other in sorted(found, reverse=True)]
+
+
+def _copy(source: Path, destination: Path, content: bytes | None = None) -> None:
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}")
+    if content is None:
+        shutil.copyfile(source, partial)
+    else:
+        partial.write_bytes(content)
+    os.replace(partial, destination)
 
 
 def seed_parse_state(
     env: Mapping[str, str],
     target: str,
+    inputs_but_path: str,
     say: Callable[[str], object] | None = None,
-) -> bool:
+) -> Seeded:
     """Give the warehouse of ``env`` (FUNNEL_WAREHOUSE; no state of its own yet) a copy of a
-    sibling's state with its own profile fingerprint. True when seeded; never raises (a full
-    parse is the fallback)."""
+    sibling's state with its own profile fingerprint, and the sibling's manifests when it was
+    parsed from the same inputs but the path (``inputs_but_path``). Never raises: a full parse
+    is the fallback."""
     warehouse = Path(env["FUNNEL_WAREHOUSE"])
     state = parse_state_dir(warehouse, target)
     if target != DUCKDB or (state / PARTIAL_PARSE_FILE).exists():
-        return False
+        return Seeded.NOTHING
     try:
-        for sibling, other in _siblings(warehouse)[:1]:
+        for sibling, other, same_inputs in _siblings(warehouse, inputs_but_path)[:1]:
             saved = (sibling / PARTIAL_PARSE_FILE).read_bytes()
             old = profile_fingerprint(other, env).encode("ascii")
             if saved.count(old) != 1:
                 if say:
                     say(f"dbt state of {other} not reused: its profile differs")
-                return False
+                return Seeded.NOTHING
             new = profile_fingerprint(env["FUNNEL_WAREHOUSE"], env).encode("ascii")
             state.mkdir(parents=True, exist_ok=True)
-            partial = state / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
-            partial.write_bytes(saved.replace(old, new))
-            os.replace(partial, state / PARTIAL_PARSE_FILE)
+            _copy(sibling / PARTIAL_PARSE_FILE, state / PARTIAL_PARSE_FILE, saved.replace(old, new))
+            if not same_inputs:
+                if say:
+                    say(f"dbt state of another {warehouse.name} reused: dbt parses what differs")
+                return Seeded.STATE
+            for name in MANIFESTS:
+                _copy(sibling / name, state / name)
             if say:
-                say(f"dbt state of another {warehouse.name} reused: the parse is partial")
-            return True
+                say(f"dbt parse of another {warehouse.name} from the same inputs reused: no parse")
+            return Seeded.WHOLE
     except Exception as error:  # an optimisation only: dbt parses in full without it
         if say:
             say(f"dbt state not reused ({type(error).__name__}: {error}): a full parse")
-    return False
+    return Seeded.NOTHING

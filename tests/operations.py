@@ -140,6 +140,8 @@ def run_at_the_same_instant(
 BUILD_PHASES = (
     ("parsing the dbt project", "dbt parse"),
     ("dbt project unchanged", "dbt parse"),
+    ("dbt state of another", "dbt parse"),
+    ("dbt parse of another", "dbt parse"),
     ("building ", "ingestion"),
     ("[dbt] ", "dbt build"),
     ("published version", "publishing"),

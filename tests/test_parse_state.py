@@ -119,7 +119,8 @@ def test_a_parse_whose_inputs_did_not_change_is_skipped(
 ) -> None:
     warehouse = tmp_path / "warehouse" / "funnel.duckdb"
     state = parse_state_dir(warehouse)
-    assert "parsing the dbt project" in parse(warehouse, capfd)
+    first = parse(warehouse, capfd)  # parsed, or reused from another funnel.duckdb's parse
+    assert "parsing the dbt project" in first or "same inputs reused: no parse" in first
     parsed = (state / "manifest.json").stat().st_mtime_ns
     assert (state / DIGEST_FILE).exists()
     parse(tmp_path / "other" / "funnel.duckdb", capfd)  # target/ now holds the other's manifest
@@ -141,38 +142,71 @@ def _without_timestamps(value: object) -> object:
     return value
 
 
-def test_a_new_warehouse_s_first_parse_starts_from_another_of_its_name(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
-    """dbt parses in full when the profile changed, and the DuckDB profile names the warehouse
-    path: a new path started from the state of another warehouse of the same file name, its
-    profile fingerprint replaced (orchestration/parse_seed.py), parses partially, and its
-    manifest is the one a full parse writes."""
-    name = f"seeded_{uuid.uuid4().hex[:8]}.duckdb"
-    first, second = tmp_path / "one" / name, tmp_path / "two" / name
-    assert FULL in parse(first, capfd)  # no state of this file name anywhere yet
-
-    seeded = parse(second, capfd)
-
-    assert "reused: the parse is partial" in seeded and FULL not in seeded
-    perf = json.loads((parse_state_dir(second) / "perf_info.json").read_text())
-    assert perf["is_partial_parse_enabled"] and perf["parsed_path_count"] == 0
-    # a full parse of the same path, in a folder of its own, writes the same manifest
-    full = tmp_path / "full"
+def _full_parse(warehouse: Path, folder: Path) -> dict:
+    """The manifest of a full parse for ``warehouse``, in a target folder of its own."""
     command = [dbt_executable(), "parse", "--target", "duckdb", "--quiet"]
     command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     subprocess.run(
-        [*command, "--target-path", str(full)],
-        env={**os.environ, "FUNNEL_WAREHOUSE": str(second)},
+        [*command, "--target-path", str(folder)],
+        env={**os.environ, "FUNNEL_WAREHOUSE": str(warehouse)},
         cwd=PROJECT_DIR,
         check=True,
     )
-    manifests = [
-        json.loads((folder / "manifest.json").read_text())
-        for folder in (parse_state_dir(second), full)
-    ]
-    assert _without_timestamps(manifests[0]) == _without_timestamps(manifests[1])
-    assert not first.exists() and not second.exists()
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def _dbt_ls_output(warehouse: Path, invocation: Path) -> str:
+    """What `dbt ls` says when started from ``warehouse``'s saved state, as the dbt step does."""
+    from orchestration.parse_state import restore_state
+
+    assert restore_state(warehouse, invocation)
+    command = [dbt_executable(), "ls", "--target", "duckdb", "--select", "fct_funnel"]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    listed = subprocess.run(
+        [*command, "--target-path", str(invocation)],
+        env={**os.environ, "FUNNEL_WAREHOUSE": str(warehouse)},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "fct_funnel" in listed.stdout
+    return listed.stdout + listed.stderr
+
+
+def test_a_new_warehouse_s_first_parse_reuses_another_of_its_name(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt parses in full when the profile changed, and the DuckDB profile names the warehouse
+    path. A new path starts from the state of another warehouse of the same file name, its
+    profile fingerprint replaced (orchestration/parse_seed.py): parsed from the same inputs, no
+    parse runs at all; from other inputs, dbt parses partially. Both manifests are the ones a
+    full parse writes, and the dbt step started from the seeded state does not parse again."""
+    name = f"seeded_{uuid.uuid4().hex[:8]}.duckdb"
+    first, second, third = (tmp_path / folder / name for folder in ("one", "two", "three"))
+    assert FULL in parse(first, capfd)  # no state of this file name anywhere yet
+
+    same_inputs = parse(second, capfd)
+
+    assert "from the same inputs reused: no parse" in same_inputs
+    assert "parsing the dbt project" not in same_inputs
+    seeded = json.loads((parse_state_dir(second) / "manifest.json").read_text())
+    full = _full_parse(second, tmp_path / "full-two")
+    assert _without_timestamps(seeded) == _without_timestamps(full)
+    assert FULL not in _dbt_ls_output(second, tmp_path / "invocation-two")
+
+    # another input (a variable no model reads): dbt parses, partially, from the seeded state
+    monkeypatch.setenv("FUNNEL_PARSE_TEST_NONCE", uuid.uuid4().hex)
+    other_inputs = parse(third, capfd)
+
+    assert "reused: dbt parses what differs" in other_inputs and FULL not in other_inputs
+    perf = json.loads((parse_state_dir(third) / "perf_info.json").read_text())
+    assert perf["is_partial_parse_enabled"] and perf["parsed_path_count"] == 0
+    seeded = json.loads((parse_state_dir(third) / "manifest.json").read_text())
+    full = _full_parse(third, tmp_path / "full-three")
+    assert _without_timestamps(seeded) == _without_timestamps(full)
+    assert FULL not in _dbt_ls_output(third, tmp_path / "invocation-three")
+    assert not any(path.exists() for path in (first, second, third))
 
 
 def test_a_state_parsed_with_another_profile_is_not_reused(
