@@ -157,8 +157,17 @@ def seed_parse_state(
                 if say:
                     say(f"dbt state of another {warehouse.name} reused: dbt parses what differs")
                 return Seeded.STATE
+            record = (sibling / WAREHOUSE_FILE).read_bytes()
             for name in MANIFESTS:
                 _copy(sibling / name, state / name)
+            if not (sibling / WAREHOUSE_FILE).is_file() or (
+                (sibling / WAREHOUSE_FILE).read_bytes() != record
+            ):
+                # the other warehouse was parsed again meanwhile: its manifests may be newer
+                # than its record said; dbt parses from the state instead
+                for name in MANIFESTS:
+                    (state / name).unlink(missing_ok=True)
+                return Seeded.STATE
             if say:
                 say(f"dbt parse of another {warehouse.name} from the same inputs reused: no parse")
             return Seeded.WHOLE
