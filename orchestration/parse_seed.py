@@ -35,12 +35,16 @@ import enum
 import json
 import os
 import pprint
-import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from orchestration.engines.targets import DUCKDB
-from orchestration.parse_state import PARTIAL_PARSE_FILE, STATE_ROOT, parse_state_dir
+from orchestration.parse_state import (
+    PARTIAL_PARSE_FILE,
+    STATE_ROOT,
+    copy_file_atomically,
+    parse_state_dir,
+)
 from orchestration.settings import PROJECT_DIR
 
 #: the file in a parse-state folder naming the warehouse it was parsed for, and the digest of
@@ -119,13 +123,15 @@ def _siblings(warehouse: Path, inputs_but_path: str) -> list[tuple[Path, str, bo
     return [(state, other, same) for same, _, state, other in sorted(found, reverse=True)]
 
 
-def _copy(source: Path, destination: Path, content: bytes | None = None) -> None:
-    partial = destination.with_name(f".{destination.name}.{os.getpid()}")
-    if content is None:
-        shutil.copyfile(source, partial)
-    else:
-        partial.write_bytes(content)
-    os.replace(partial, destination)
+def _same_inputs_record(sibling: Path, inputs_but_path: str) -> bytes | None:
+    """The sibling's record as it is now, if it still says it was parsed from these inputs."""
+    try:
+        record = (sibling / WAREHOUSE_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    if json.loads(record).get("inputs_but_path") != inputs_but_path:
+        return None
+    return record
 
 
 def seed_parse_state(
@@ -152,21 +158,22 @@ def seed_parse_state(
                 return Seeded.NOTHING
             new = profile_fingerprint(env["FUNNEL_WAREHOUSE"], env).encode("ascii")
             state.mkdir(parents=True, exist_ok=True)
-            _copy(sibling / PARTIAL_PARSE_FILE, state / PARTIAL_PARSE_FILE, saved.replace(old, new))
-            if not same_inputs:
+            partial = state / f".{PARTIAL_PARSE_FILE}.{os.getpid()}"
+            partial.write_bytes(saved.replace(old, new))
+            os.replace(partial, state / PARTIAL_PARSE_FILE)
+            record = _same_inputs_record(sibling, inputs_but_path) if same_inputs else None
+            if record is not None:
+                for name in MANIFESTS:
+                    copy_file_atomically(sibling / name, state / name)
+                # parsed again meanwhile (the record dropped or changed): its manifests may not
+                # be those of these inputs, so they are not kept and dbt parses instead
+                if _same_inputs_record(sibling, inputs_but_path) != record:
+                    for name in MANIFESTS:
+                        (state / name).unlink(missing_ok=True)
+                    record = None
+            if record is None:
                 if say:
                     say(f"dbt state of another {warehouse.name} reused: dbt parses what differs")
-                return Seeded.STATE
-            record = (sibling / WAREHOUSE_FILE).read_bytes()
-            for name in MANIFESTS:
-                _copy(sibling / name, state / name)
-            if not (sibling / WAREHOUSE_FILE).is_file() or (
-                (sibling / WAREHOUSE_FILE).read_bytes() != record
-            ):
-                # the other warehouse was parsed again meanwhile: its manifests may be newer
-                # than its record said; dbt parses from the state instead
-                for name in MANIFESTS:
-                    (state / name).unlink(missing_ok=True)
                 return Seeded.STATE
             if say:
                 say(f"dbt parse of another {warehouse.name} from the same inputs reused: no parse")
