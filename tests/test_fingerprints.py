@@ -1,10 +1,12 @@
-"""A change of a seed or var an incremental model depends on rebuilds it whole in the same build
-(orchestration/rule_fingerprints.py, issue 17 item 2), on DuckDB and on PostgreSQL.
+"""A change of a seed, var, model SQL or macro an incremental model depends on rebuilds it whole
+in the same build (orchestration/rule_fingerprints.py, issue 17 item 2), on DuckDB and on
+PostgreSQL.
 
 A small dbt project of its own (written here, built by the real dbt and engines) holds what the
 mechanism must handle generically: an incremental model ``things`` that maps a raw code through
-the seed ``labels`` and reads two vars (one through ``env_var``), an incremental model
-``thing_copies`` built on it (no seed of its own), and a table on an unrelated seed. The rows
+the seed ``labels`` with the project's macro ``labelled`` and reads two vars (one through
+``env_var``), an incremental model ``thing_copies`` built on it (no seed of its own), and a
+table on an unrelated seed. The rows
 each night must hold are derived from the seed and raw rows the test writes; a copy of the
 warehouse built without the mechanism shows what it prevents (yesterday's label left in place).
 """
@@ -69,7 +71,7 @@ sources:
 select
     r.thing_id,
     r.loaded_at,
-    l.label || '{{ var("label_suffix") }}' as label,
+    {{ labelled('l.label') }} || '{{ var("label_suffix") }}' as label,
     '{{ var("system") }}' as system_name
 from {{ source('raw', 'things') }} as r
 left join {{ ref('labels') }} as l on l.code = r.code
@@ -86,6 +88,7 @@ where loaded_at > (select max(loaded_at) from {{ this }})
 {% endif %}
 """,
     "models/colour_list.sql": "select colour from {{ ref('colours') }}\n",
+    "macros/labelled.sql": "{% macro labelled(column) %}{{ column }}{% endmacro %}\n",
 }
 
 
@@ -231,6 +234,53 @@ def _check_rules(project: MiniProject) -> None:
     for model in ("things", "thing_copies"):
         assert _rows(project, model) == _expected(labels, raw, "crm")
 
+    # a macro a model calls changes: the models built with it are rebuilt whole
+    macro = project.dir / "macros" / "labelled.sql"
+    macro.write_text(
+        "{% macro labelled(column) %}upper({{ column }}){% endmacro %}\n", encoding="utf-8"
+    )
+    project.dbt("parse")
+    labels = {code: label.upper() for code, label in labels.items()}
+    macro_night = project.night()
+    assert macro_night.lines() == [
+        "[rules] macro labelled changed: full refresh of thing_copies, things"
+    ]
+    for model in ("things", "thing_copies"):  # without it the rows held keep their old case
+        assert _rows(project, model) == _expected(labels, raw, "crm")
+
+    # a model's SQL changes: it and the incremental models built on it are rebuilt whole; a
+    # change of the model downstream rebuilds that model only
+    things = project.dir / "models" / "things.sql"
+    things.write_text(
+        things.read_text(encoding="utf-8").replace("as label,", "as label, -- upper case\n"),
+        encoding="utf-8",
+    )
+    copies = project.dir / "models" / "thing_copies.sql"
+    copies.write_text(
+        copies.read_text(encoding="utf-8").replace(
+            "label, system_name", "lower(label) as label, system_name"
+        ),
+        encoding="utf-8",
+    )
+    project.dbt("parse")
+    sql_night = project.night()
+    assert sql_night.lines() == [
+        "[rules] model thing_copies changed: full refresh of thing_copies",
+        "[rules] model things changed: full refresh of thing_copies, things",
+    ]
+    assert _rows(project, "things") == _expected(labels, raw, "crm")
+    lower = {code: label.lower() for code, label in labels.items()}
+    assert _rows(project, "thing_copies") == _expected(lower, raw, "crm")
+
+    # a table recorded by a version that fingerprinted seeds and vars only is rebuilt whole
+    project.execute(
+        f"delete from {FINGERPRINT_TABLE} where rule not like 'seed:%' and rule not like 'var:%'"
+    )
+    older = project.night()
+    assert older.lines() == [
+        "[rules] no SQL fingerprint recorded yet: full refresh of thing_copies, things"
+    ]
+
     # a table with no fingerprint recorded (built before the mechanism, or a model newly made
     # incremental) is rebuilt whole, and the incremental models built on it too
     project.execute(f"delete from {FINGERPRINT_TABLE} where model = 'things'")
@@ -240,20 +290,22 @@ def _check_rules(project: MiniProject) -> None:
         "[rules] things is rebuilt whole upstream: full refresh of thing_copies",
     ]
     assert set(upgrade.dropped) == {"things", "thing_copies"}
-    for model in ("things", "thing_copies"):
-        assert _rows(project, model) == _expected(labels, raw, "crm")
+    assert _rows(project, "things") == _expected(labels, raw, "crm")
+    assert _rows(project, "thing_copies") == _expected(lower, raw, "crm")
     recorded = project.execute(f"select model, rule from {FINGERPRINT_TABLE} order by 1, 2")
-    rules = ["seed:labels", "var:label_suffix", "var:system"]
-    assert recorded == [("thing_copies", r) for r in rules] + [("things", r) for r in rules]
+    rules = ["macro:labelled", "model:things", "seed:labels", "var:label_suffix", "var:system"]
+    assert recorded == [
+        ("thing_copies", r) for r in ["macro:labelled", "model:thing_copies", *rules[1:]]
+    ] + [("things", r) for r in rules]
 
 
-def test_a_seed_or_var_change_rebuilds_incremental_models_whole_on_duckdb(
+def test_a_rule_or_sql_change_rebuilds_incremental_models_whole_on_duckdb(
     tmp_path: Path, system_variable: None
 ) -> None:
     _check_rules(MiniProject(tmp_path, "duckdb"))
 
 
-def test_a_seed_or_var_change_rebuilds_incremental_models_whole_on_postgres(
+def test_a_rule_or_sql_change_rebuilds_incremental_models_whole_on_postgres(
     tmp_path: Path, system_variable: None
 ) -> None:
     from tests.engines_support import private_postgres

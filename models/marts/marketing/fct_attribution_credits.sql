@@ -11,7 +11,7 @@
     row (except). So a new, changed or removed touch or milestone, a changed won amount (a
     deal, an fx rate), a changed collected amount (a payment, a customer match) is seen,
     whatever upstream caused it. No watermark: a night that failed half-way is caught up by
-    the next. Seed and var changes are fingerprinted to force a full refresh (issue 17 item 2).
+    the next. Seed, var and SQL changes are fingerprinted to force a full refresh (issue 17 item 2).
     Measured against the table form in BENCHMARKS.md ("Entity-level incremental models"). On
     Spark a table (pitfall 23). -#}
 {{ config(

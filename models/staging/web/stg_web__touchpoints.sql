@@ -2,8 +2,8 @@
     row loaded since the newest loaded_at already here, instead of deduplicating every
     touchpoint ever landed (BENCHMARKS.md has the measurement). The model is a function of
     raw and of var('touchpoints_lead_system'): new rows change it by themselves, and a change
-    of the var rebuilds it whole (the rule fingerprints, orchestration/rule_fingerprints.py);
-    after a change to this SQL, rebuild it with `funnel build --full-refresh`.
+    of the var rebuilds it whole (the rule fingerprints, orchestration/rule_fingerprints.py).
+    A change of this SQL or of a macro it calls rebuilds it whole the same way.
     On Spark a table, rebuilt every night: plain Spark tables have no delete or merge, and
     dbt-spark would silently append instead (pitfall 23); insert_overwrite would replace the
     whole table (or partition) with only the re-ranked keys. -#}
