@@ -282,7 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild incremental models from all of raw (after changing their SQL)",
+        help=(
+            "rebuild every incremental model from all of raw (a changed seed, var, model or "
+            "macro rebuilds the models it touches by itself)"
+        ),
     )
     build.add_argument(
         "--target",
