@@ -1,6 +1,10 @@
 {#- The stays of int_stage_spell_bounds with their durations: a spell still open lasts until
-    the end of the build's as-of date, so this projection is rebuilt every night (a table) while
-    the stays themselves are kept by entity. -#}
+    the end of the build's as-of date, so this projection changes every night while the stays
+    themselves are kept by entity. A view: its readers (fct_stage_spells, int_deal_outcomes,
+    int_funnel_entity_facts) and its tests compute the two durations as they read; stored, it
+    was 2.4M rows written every night at L (BENCHMARKS.md). -#}
+{{ config(materialized='view') }}
+
 with
 
 int_stage_spell_bounds as (
