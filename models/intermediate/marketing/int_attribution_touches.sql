@@ -13,7 +13,8 @@
          milestones of tonight: a new or deleted deal, a status change, a lead's own changes
          all show there).
     A lead in none of the four has the same touches and the same touched milestones, so the
-    same rows. Seed, var and SQL changes are fingerprinted to force a full refresh (issue 17 item 2).
+    same rows. Seed, var and SQL changes are fingerprinted to force a full refresh (issue 17
+    item 2).
     Measured against the table form in BENCHMARKS.md ("Entity-level incremental models").
     On Spark a table (pitfall 23). -#}
 {{ config(
