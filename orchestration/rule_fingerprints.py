@@ -95,43 +95,36 @@ def relation(node: Node) -> str:
     return f"{node['schema']}.{node.get('alias') or node['name']}"
 
 
+def _reachable(
+    edges: Mapping[str, list[str]], unique_id: str, follow: Callable[[str], bool] = bool
+) -> set[str]:
+    """unique_ids reachable from ``unique_id`` along ``edges`` (dbt's ``parent_map`` or
+    ``child_map``), through nodes ``follow`` accepts only."""
+    seen: set[str] = set()
+    pending = list(edges.get(unique_id, []))
+    while pending:
+        node = pending.pop()
+        if node not in seen and follow(node):
+            seen.add(node)
+            pending.extend(edges.get(node, []))
+    return seen
+
+
 def upstream_seeds(manifest: Manifest, unique_id: str) -> set[str]:
     """unique_ids of every seed ``unique_id`` reads, directly or through other nodes."""
-    parents: Mapping[str, list[str]] = manifest.get("parent_map", {})
-    seen: set[str] = set()
-    pending = list(parents.get(unique_id, []))
-    while pending:
-        parent = pending.pop()
-        if parent not in seen:
-            seen.add(parent)
-            pending.extend(parents.get(parent, []))
-    return {uid for uid in seen if uid.startswith("seed.")}
+    upstream = _reachable(manifest.get("parent_map", {}), unique_id)
+    return {uid for uid in upstream if uid.startswith("seed.")}
 
 
 def downstream(manifest: Manifest, unique_id: str) -> set[str]:
     """unique_ids of every node built on ``unique_id``, directly or not."""
-    children: Mapping[str, list[str]] = manifest.get("child_map", {})
-    seen: set[str] = set()
-    pending = list(children.get(unique_id, []))
-    while pending:
-        child = pending.pop()
-        if child not in seen:
-            seen.add(child)
-            pending.extend(children.get(child, []))
-    return seen
+    return _reachable(manifest.get("child_map", {}), unique_id)
 
 
 def upstream_models(manifest: Manifest, unique_id: str) -> set[str]:
     """unique_ids of ``unique_id`` and every model it reads, directly or not."""
-    parents: Mapping[str, list[str]] = manifest.get("parent_map", {})
-    seen = {unique_id}
-    pending = list(parents.get(unique_id, []))
-    while pending:
-        parent = pending.pop()
-        if parent not in seen and parent.startswith("model."):
-            seen.add(parent)
-            pending.extend(parents.get(parent, []))
-    return seen
+    parents = manifest.get("parent_map", {})
+    return {unique_id} | _reachable(parents, unique_id, lambda uid: uid.startswith("model."))
 
 
 def _base_name(macro_name: str) -> str:
