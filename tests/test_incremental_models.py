@@ -241,14 +241,15 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     finally:
         progress.removeHandler(caplog.handler)
     # night 1 failed before the attribution models were built (they are downstream of the
-    # failing test), so the incremental staging models and the stage chain were the tables to
-    # be refreshed (the attribution models are created whole on night 2 either way)
+    # failing test), so the incremental staging models and the stage chain (with
+    # fct_stage_transitions, built before the failing test) were the tables to be refreshed (the attribution models are created whole on night 2 either way)
     cause = "[rules] var touchpoints_lead_system changed: full refresh of "
     refreshed = {
         tuple(line.removeprefix(cause).split(", ")) for line in lines if line.startswith(cause)
     }
     assert refreshed == {
         (
+            "fct_stage_transitions",
             "int_funnel_entity_facts",
             "int_funnel_milestones",
             "int_funnel_stage_events",
@@ -693,3 +694,63 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
             "select company_name from staging.stg_crm__leads where lead_id = ?", [still_lead]
         ).fetchone()
     assert company == ("altered",)
+
+
+def test_the_transitions_mart_follows_its_intermediate_by_funnel_entity(
+    two_nights: TwoNights,
+) -> None:
+    """fct_stage_transitions rewrites exactly the funnel entities whose rows differ from
+    int_stage_transitions (both ways), and keeps the others as they are."""
+    nightly = two_nights.nightly
+    mart, source = "marts.fct_stage_transitions", "intermediate.int_stage_transitions"
+    with duckdb.connect(str(nightly)) as con:
+        altered, vanished, kept = (
+            r[0]
+            for r in con.execute(
+                f"select distinct funnel_entity_id from {mart} order by 1 limit 3"
+            ).fetchall()
+        )
+        # a mart row altered by hand (its intermediate rows unchanged): recomputed
+        con.execute(
+            f"update {mart} set stage_label = 'by hand' where funnel_entity_id = ?", [altered]
+        )
+        # an entity whose transitions are gone upstream: its rows leave the mart
+        con.execute(f"delete from {source} where funnel_entity_id = ?", [vanished])
+        # a column outside the comparison (a reporting date follows from changed_at) altered by
+        # hand: the entity is not rewritten, so the alteration stays
+        con.execute(
+            f"update {mart} set changed_month = date '1900-01-01' where funnel_entity_id = ?",
+            [kept],
+        )
+    run = run_dbt(
+        ["run", "--select", "fct_stage_transitions"],
+        nightly,
+        two_nights.root / "rerun_transitions",
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout
+    compared = (
+        "stage_transition_id, entity_type, entity_id, funnel_entity_type, funnel_entity_id, "
+        "transition_sequence, stage_label, from_stage_key, to_stage_key, is_skip, changed_at"
+    )
+    with duckdb.connect(str(nightly), read_only=True) as con:
+        labels = con.execute(
+            f"select count(*) filter (where stage_label = 'by hand'), count(*) from {mart} "
+            "where funnel_entity_id = ?",
+            [altered],
+        ).fetchone()
+        vanished_rows = con.execute(
+            f"select count(*) from {mart} where funnel_entity_id = ?", [vanished]
+        ).fetchone()
+        months = con.execute(
+            f"select distinct changed_month from {mart} where funnel_entity_id = ?", [kept]
+        ).fetchall()
+        differing = con.execute(
+            f"select count(*) from ((select {compared} from {mart} except all "
+            f"select {compared} from {source}) union all (select {compared} from {source} "
+            f"except all select {compared} from {mart}))"
+        ).fetchone()
+    assert labels is not None and labels[0] == 0 and labels[1] > 0
+    assert vanished_rows == (0,)
+    assert [str(m) for (m,) in months] == ["1900-01-01"]
+    assert differing == (0,)
