@@ -26,9 +26,6 @@ list_ordered_stages as (
 assign_segments as (
 
     select
-        {{ surrogate_key([
-            'cohort_month', 'funnel_entity_type', 'channel', 'acquisition_source', 'acquisition_campaign',
-        ]) }} as segment_id,
         cohort_month,
         funnel_entity_type,
         channel,
@@ -44,24 +41,42 @@ assign_segments as (
 
 ),
 
+{# The segment's key is hashed once per segment and stage (a few thousand rows), not once
+    per entity. -#}
+{%- set segment_key = surrogate_key([
+    'cohort_month', 'funnel_entity_type', 'channel', 'acquisition_source', 'acquisition_campaign',
+]) %}
 list_segments as (
 
-    select distinct
-        segment_id,
+    select
+        {{ segment_key }} as segment_id,
         cohort_month,
         funnel_entity_type,
         channel,
         acquisition_source,
         acquisition_campaign
 
-    from assign_segments
+    from (
+        select distinct
+            cohort_month,
+            funnel_entity_type,
+            channel,
+            acquisition_source,
+            acquisition_campaign
+
+        from assign_segments
+    ) as distinct_segments
 
 ),
 
-count_by_stage as (
+count_by_segment_and_stage as (
 
     select
-        assign_segments.segment_id,
+        assign_segments.cohort_month,
+        assign_segments.funnel_entity_type,
+        assign_segments.channel,
+        assign_segments.acquisition_source,
+        assign_segments.acquisition_campaign,
         list_ordered_stages.stage_key,
         count(*) as reached_count,
         sum(case when assign_segments.furthest_stage_order = list_ordered_stages.stage_order then 1 else 0 end)
@@ -104,8 +119,28 @@ count_by_stage as (
     inner join list_ordered_stages
         on assign_segments.furthest_stage_order >= list_ordered_stages.stage_order
     group by
-        assign_segments.segment_id,
+        assign_segments.cohort_month,
+        assign_segments.funnel_entity_type,
+        assign_segments.channel,
+        assign_segments.acquisition_source,
+        assign_segments.acquisition_campaign,
         list_ordered_stages.stage_key
+
+),
+
+count_by_stage as (
+
+    select
+        {{ segment_key }} as segment_id,
+        stage_key,
+        reached_count,
+        furthest_stage_count,
+        won_count,
+        lost_count,
+        stalled_count,
+        active_count
+
+    from count_by_segment_and_stage
 
 ),
 
