@@ -242,7 +242,8 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
         progress.removeHandler(caplog.handler)
     # night 1 failed before the attribution models were built (they are downstream of the
     # failing test), so the incremental staging models and the stage chain (with
-    # fct_stage_transitions, built before the failing test) were the tables to be refreshed (the attribution models are created whole on night 2 either way)
+    # fct_stage_transitions, built before the failing test) were the tables to be refreshed
+    # (the attribution models are created whole on night 2 either way)
     cause = "[rules] var touchpoints_lead_system changed: full refresh of "
     refreshed = {
         tuple(line.removeprefix(cause).split(", ")) for line in lines if line.startswith(cause)
