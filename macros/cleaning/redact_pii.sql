@@ -16,10 +16,42 @@
     as an e-mail keeps matching the same owner), and the value itself is gone. -#}
 {% macro redact_pii(expression) -%}
     case
-        when {{ contains_pii(expression) }}
+        when {{ may_contain_pii(expression) }}
+            and {{ contains_pii(expression) }}
             then {{ dbt.concat(["'redacted-'", "substr(" ~ hash_pii(expression, normalize=false) ~ ", 1, 16)"]) }}
         else {{ expression }}
     end
+{%- endmacro %}
+
+
+{#- A cheap necessary condition of contains_pii, checked first so its regular expressions run
+    only on the few values that pass: an e-mail address needs an '@', an international phone
+    number a '+', and a grouped one a digit, a separator (space . -) and a digit in a row
+    (its middle groups; taking ISO dates out first cannot create one: a date holds a digit, a
+    '-' and a digit itself). At L the three patterns were 40 % of stg_web__touchpoints. False
+    never hides PII; true only sends the value on to contains_pii. -#}
+{% macro may_contain_pii(expression) -%}
+    (
+        {{ dbt.position("'@'", expression) }} > 0
+        or {{ dbt.position("'+'", expression) }} > 0
+        or {{ adapter.dispatch('has_digit_separator_digit', 'funnel_warehouse')(expression) }}
+    )
+{%- endmacro %}
+
+{% macro duckdb__has_digit_separator_digit(expression) -%}
+    regexp_matches({{ expression }}, '[0-9][ .-][0-9]')
+{%- endmacro %}
+
+{% macro postgres__has_digit_separator_digit(expression) -%}
+    {{ expression }} ~ '[0-9][ .-][0-9]'
+{%- endmacro %}
+
+{% macro spark__has_digit_separator_digit(expression) -%}
+    {{ expression }} rlike '[0-9][ .-][0-9]'
+{%- endmacro %}
+
+{% macro default__has_digit_separator_digit(expression) -%}
+    regexp_like({{ expression }}, '.*[0-9][ .-][0-9].*')
 {%- endmacro %}
 
 
