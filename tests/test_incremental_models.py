@@ -303,7 +303,7 @@ def _attribution_touches(warehouse: Path) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
             f"select * exclude (touch_loaded_at) from {ATTRIBUTION_TOUCHES} "
-            "order by attribution_touch_id"
+            "order by funnel_entity_type, funnel_entity_id, stage_key, touchpoint_id"
         ).fetchall()
 
 

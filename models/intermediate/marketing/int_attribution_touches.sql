@@ -268,13 +268,14 @@ cover_changed_leads as (
 
 ),
 
+{# The key is (funnel_entity_type, funnel_entity_id, stage_key, touchpoint_id), not a surrogate
+    column: nothing joins on one, and at L its md5 over 5.6M touches was written with every
+    full build. #}
 finalise as (
 
     select
 
         ----------  ids
-        {{ surrogate_key(['funnel_entity_type', 'funnel_entity_id', 'stage_key', 'touchpoint_id']) }}
-            as attribution_touch_id,
         funnel_entity_type,
         replaced_lead_id as funnel_entity_id,
         touchpoint_id,
