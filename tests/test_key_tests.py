@@ -45,14 +45,16 @@ CREDITS = [
     ("L1", "sql", "bogus", "t1", "0.5", "c18"),
 ]
 
-# (funnel_entity_id, stage_key, touch_position); null is a value of the combination
+# (funnel_entity_id, stage_key, touch_position, touchpoint_id); null is a value of the
+# combination. Each row has its own touchpoint, so the model's primary key (funnel_entity_type,
+# funnel_entity_id, stage_key, touchpoint_id) holds and only the touch_position test fails.
 TOUCHES = [
-    ("L1", "mql", 1),
-    ("L1", "mql", 2),
-    ("L1", "mql", 2),
-    ("L2", "mql", 1),
-    (None, "mql", 1),
-    (None, "mql", 1),
+    ("L1", "mql", 1, "t1"),
+    ("L1", "mql", 2, "t2"),
+    ("L1", "mql", 2, "t3"),
+    ("L2", "mql", 1, "t4"),
+    (None, "mql", 1, "t5"),
+    (None, "mql", 1, "t6"),
 ]
 
 
@@ -72,10 +74,12 @@ def write_fixture(warehouse: Path) -> None:
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_attribution_touches (funnel_entity_type varchar, "
-            "funnel_entity_id varchar, stage_key varchar, touch_position integer)"
+            "funnel_entity_id varchar, stage_key varchar, touch_position integer, "
+            "touchpoint_id varchar)"
         )
         con.executemany(
-            "insert into intermediate.int_attribution_touches values ('lead', ?, ?, ?)", TOUCHES
+            "insert into intermediate.int_attribution_touches values ('lead', ?, ?, ?, ?)",
+            TOUCHES,
         )
 
 
@@ -97,6 +101,10 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
 
     assert tested.returncode == 1, tested.stdout
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    # the touches' primary-key test, (..., touchpoint_id), holds in the fixture
+    primary_key = [r for r in results if r["unique_id"].split(".")[2].endswith("touchpoint_id")]
+    assert [r["status"] for r in primary_key] == ["pass"]
+    results = [r for r in results if r not in primary_key]
     by_test = {
         result["unique_id"].split(".")[2].split("_fct_")[0].split("_int_")[0]: result
         for result in results
