@@ -23,6 +23,7 @@
     'is_configured_stage', 'is_terminal_stage', 'is_won_stage', 'is_before_entity_created',
     'entity_created_at', 'recorded_changed_at', 'changed_at',
 ] %}
+{%- set signed_columns = event_columns | reject('equalto', 'event_sequence') | list %}
 
 with
 
@@ -253,6 +254,49 @@ describe_stages as (
 
 ),
 
+{% if is_incremental() -%}
+{#- Per funnel entity: the count and the summed row_signature of its events, computed now and
+    held here, without event_sequence: an entity's sequence is row_number() over its own events
+    in a total order (stage_event_id last), so equal events give equal sequences, and the
+    window, the costliest step (2.6 of 3.2 s at L), runs only over the changed entities.
+    Summed per entity rather than compared row by row (except): the comparison of every event
+    both ways cost more than computing the events (L: 22.5 s a night against 9.2 s as a
+    table). -#}
+sign_current_events as (
+
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        count(*) as event_rows,
+        sum({{ row_signature(signed_columns) }}) as events_signature
+
+    from describe_stages
+    group by funnel_entity_type, funnel_entity_id
+
+),
+
+sign_built_events as (
+
+    select
+        funnel_entity_type,
+        funnel_entity_id,
+        count(*) as event_rows,
+        sum({{ row_signature(signed_columns) }}) as events_signature
+
+    from {{ this }}
+    group by funnel_entity_type, funnel_entity_id
+
+),
+
+find_changed_funnel_entities as (
+
+    {{ keys_of_differing_rows(
+        'sign_current_events', 'sign_built_events', ['funnel_entity_type', 'funnel_entity_id']
+    ) }}
+
+),
+
+{% endif -%}
 sequence_events as (
 
     select
@@ -289,49 +333,17 @@ sequence_events as (
         changed_at
 
     from describe_stages
+    {%- if is_incremental() %}
+    where exists (
+        select 1
+        from find_changed_funnel_entities
+        where describe_stages.funnel_entity_type = find_changed_funnel_entities.funnel_entity_type
+            and describe_stages.funnel_entity_id = find_changed_funnel_entities.funnel_entity_id
+    )
+    {%- endif %}
 
 ),
 
-{% if is_incremental() -%}
-{#- Per funnel entity: the count and the summed row_signature of its events, computed now and
-    held here. Summed per entity rather than compared row by row (except): the comparison of
-    every event both ways cost more than computing the events (L: 22.5 s a night against 9.2 s
-    as a table). -#}
-sign_current_events as (
-
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as event_rows,
-        sum({{ row_signature(event_columns) }}) as events_signature
-
-    from sequence_events
-    group by funnel_entity_type, funnel_entity_id
-
-),
-
-sign_built_events as (
-
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as event_rows,
-        sum({{ row_signature(event_columns) }}) as events_signature
-
-    from {{ this }}
-    group by funnel_entity_type, funnel_entity_id
-
-),
-
-find_changed_funnel_entities as (
-
-    {{ keys_of_differing_rows(
-        'sign_current_events', 'sign_built_events', ['funnel_entity_type', 'funnel_entity_id']
-    ) }}
-
-),
-
-{% endif -%}
 {# In a night, every changed funnel entity: one without any event left keeps one row of nulls
     (a null stage_event_id), so the replace_entities strategy deletes its old rows and inserts
     none. #}
