@@ -1,9 +1,10 @@
 {#- Incremental on DuckDB and PostgreSQL (replace_entities by funnel entity,
-    macros/versioning/): the events are computed in full every night (they are cheap next to
-    what follows, and every input can change them: a status change, a deal moving to another
-    lead, a mapping, the plausible-date window), then compared with the rows here: per funnel
-    entity the count and the summed row_signature of its events (a chance of about 2^-64 that a
-    change goes unseen), both ways; only the funnel entities whose events differ are replaced,
+    macros/versioning/): the events are computed in full every night but for their sequence
+    (they are cheap next to what follows, and every input can change them: a status change, a
+    deal moving to another lead, a mapping, the plausible-date window), then compared with the
+    rows here: per funnel entity the count and the summed row_signature of its events but
+    event_sequence (a chance of about 2^-64 that a change goes unseen), both ways; the sequence
+    window then runs over the changed funnel entities only, and only those are replaced,
     and their rows are stamped rebuilt_at with this run's start. The stage chain after it
     (int_stage_transitions, int_stage_spell_bounds) recomputes only the funnel entities whose
     newest rebuilt_at differs from the one it holds. Seed and var changes rebuild it whole
