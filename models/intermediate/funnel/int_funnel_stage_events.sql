@@ -336,11 +336,11 @@ sequence_events as (
     from describe_stages
     {%- if is_incremental() %}
     where exists (
-        select 1
-        from find_changed_funnel_entities
-        where describe_stages.funnel_entity_type = find_changed_funnel_entities.funnel_entity_type
-            and describe_stages.funnel_entity_id = find_changed_funnel_entities.funnel_entity_id
-    )
+            select 1 as is_changed
+            from find_changed_funnel_entities
+            where describe_stages.funnel_entity_type = find_changed_funnel_entities.funnel_entity_type
+                and describe_stages.funnel_entity_id = find_changed_funnel_entities.funnel_entity_id
+        )
     {%- endif %}
 
 ),
