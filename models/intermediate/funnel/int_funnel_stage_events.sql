@@ -265,27 +265,19 @@ describe_stages as (
     table). -#}
 sign_current_events as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as event_rows,
-        sum({{ row_signature(signed_columns) }}) as events_signature
-
-    from describe_stages
-    group by funnel_entity_type, funnel_entity_id
+    {{ entity_signatures(
+        'describe_stages', ['funnel_entity_type', 'funnel_entity_id'], signed_columns,
+        'event_rows', 'events_signature'
+    ) }}
 
 ),
 
 sign_built_events as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as event_rows,
-        sum({{ row_signature(signed_columns) }}) as events_signature
-
-    from {{ this }}
-    group by funnel_entity_type, funnel_entity_id
+    {{ entity_signatures(
+        this, ['funnel_entity_type', 'funnel_entity_id'], signed_columns,
+        'event_rows', 'events_signature'
+    ) }}
 
 ),
 

@@ -38,27 +38,19 @@ int_stage_transitions as (
 {% if is_incremental() -%}
 sign_current_transitions as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as transition_rows,
-        sum({{ row_signature(transition_columns) }}) as transitions_signature
-
-    from int_stage_transitions
-    group by funnel_entity_type, funnel_entity_id
+    {{ entity_signatures(
+        'int_stage_transitions', ['funnel_entity_type', 'funnel_entity_id'], transition_columns,
+        'transition_rows', 'transitions_signature'
+    ) }}
 
 ),
 
 sign_built_transitions as (
 
-    select
-        funnel_entity_type,
-        funnel_entity_id,
-        count(*) as transition_rows,
-        sum({{ row_signature(transition_columns) }}) as transitions_signature
-
-    from {{ this }}
-    group by funnel_entity_type, funnel_entity_id
+    {{ entity_signatures(
+        this, ['funnel_entity_type', 'funnel_entity_id'], transition_columns,
+        'transition_rows', 'transitions_signature'
+    ) }}
 
 ),
 

@@ -128,17 +128,11 @@ sign_current_touches as (
 
 sign_credited_touches as (
 
-    select
-        funnel_entity_id,
-        count(*) as touch_rows,
-        sum({{ row_signature(credited_touch_columns + [
-            'won_amount_reporting',
-            'collected_amount_reporting',
-        ]) }}) as touches_signature
-
-    from {{ this }}
-    where attribution_model = 'linear'
-    group by funnel_entity_id
+    {{ entity_signatures(
+        this, 'funnel_entity_id',
+        credited_touch_columns + ['won_amount_reporting', 'collected_amount_reporting'],
+        'touch_rows', 'touches_signature', where="attribution_model = 'linear'"
+    ) }}
 
 ),
 
