@@ -1,0 +1,45 @@
+{#- The `table` materialization on DuckDB, in one statement: `create or replace table ... as`
+    inside the model's transaction (issue 17, less fixed cost). dbt-duckdb's own builds the
+    table under a temporary name, renames the old one to a backup, renames the new one in,
+    commits and drops the backup, asking DuckDB for the database list, the constraints and the
+    indexes on the way; its Jinja and those statements were most of a small model's time. The
+    result is the same table, replaced atomically at the commit. What this project does not
+    use is left out: Python models, contracts, grants, persisted docs, indexes, foreign keys
+    and DuckLake partitioning (a model configuring any of them fails to compile here rather
+    than being built without it). A view of the same name (a model that was a view) is dropped
+    first. PostgreSQL and Spark keep their adapters' own `table`. -#}
+{% materialization table, adapter='duckdb' %}
+    {%- set unsupported = [] -%}
+    {%- if (model['config'].get('contract') or {}).get('enforced') -%}{%- do unsupported.append('contract') -%}{%- endif -%}
+    {%- if (config.get('persist_docs') or {}).values() | select | list -%}{%- do unsupported.append('persist_docs') -%}{%- endif -%}
+    {%- for option in ['grants', 'indexes', 'partitioned_by', 'sorted_by'] if config.get(option) -%}
+        {%- do unsupported.append(option) -%}
+    {%- endfor -%}
+    {%- if unsupported or model['language'] != 'sql' -%}
+        {{ exceptions.raise_compiler_error(
+            "the project's DuckDB table materialization (macros/materializations/table.sql) builds "
+            ~ "SQL models without " ~ (unsupported | join(', ') or 'Python') ~ ": " ~ this
+        ) }}
+    {%- endif -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if existing_relation is not none and not existing_relation.is_table %}
+        {{ drop_relation_if_exists(existing_relation) }}
+    {%- endif %}
+
+    {% call statement('main') -%}
+        create or replace table {{ target_relation }} as (
+            {{ compiled_code }}
+        )
+    {%- endcall %}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {{ adapter.commit() }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
