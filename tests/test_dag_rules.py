@@ -364,3 +364,25 @@ def test_the_undocumented_macro_argument_is_named() -> None:
     [violation] = check_manifest(manifest, PROJECT)
     assert violation.rule == "macro argument lacks a description"
     assert violation.detail == "denominator"
+
+
+def test_every_data_test_is_an_asset_check_in_dagster(manifest: dict[str, Any]) -> None:
+    """A singular test reading several models is run by ``dbt build`` but shown by Dagster only
+    when its YAML names the model it checks (``meta: {dagster: {ref: {name: ...}}}``); without
+    it Dagster logs a warning on every build and leaves the test out of the asset checks."""
+    from dagster_dbt.asset_utils import get_asset_check_key_for_test
+
+    from orchestration.defs.assets.dbt import translator
+
+    tests = [
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and node["package_name"] == PROJECT
+    ]
+    assert len(tests) > 200  # the project's data tests, not an empty parse
+    unattached = [
+        unique_id
+        for unique_id in tests
+        if get_asset_check_key_for_test(manifest, translator, unique_id, None) is None
+    ]
+    assert not unattached, "data tests Dagster cannot attach to a model: " + ", ".join(unattached)
