@@ -1,9 +1,10 @@
-"""The project's `table` materialization on DuckDB (macros/materializations/table.sql): one
-``create or replace table ... as`` in the model's transaction, instead of dbt-duckdb's build
-under a temporary name, two renames and the drop of a backup.
+"""The project's `table` and `view` materializations on DuckDB (macros/materializations/): one
+``create or replace table|view ... as`` in the model's transaction, instead of a build under a
+temporary name, two renames and the drop of a backup.
 
-The model built here is ``metricflow_time_spine`` (one row per day between two vars, no input),
+The table built here is ``metricflow_time_spine`` (one row per day between two vars, no input),
 so the test needs no landed data; its expected row count is the calendar's, counted in Python.
+The view is ``int_conformed__owners`` over a hand-made ``stg_crm__owners`` of two rows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 import yaml
 
 from orchestration.settings import PROJECT_DIR
@@ -27,23 +29,20 @@ def _expected_days() -> int:
     return (end - start).days + 1
 
 
-def _relations(warehouse: Path) -> list[tuple[str, str, int | None]]:
-    """(name, type, rows) of every relation in the marts schema."""
+def _relations(warehouse: Path, schema: str) -> list[tuple[str, str, int]]:
+    """(name, type, rows) of every relation in ``schema``."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         relations = con.execute(
             "select table_name, table_type from information_schema.tables "
-            "where table_schema = 'marts' order by table_name"
+            "where table_schema = ? order by table_name",
+            [schema],
         ).fetchall()
-        return [
-            (
-                name,
-                kind,
-                con.execute(f'select count(*) from marts."{name}"').fetchone()[0]  # type: ignore[index]
-                if kind == "BASE TABLE"
-                else None,
-            )
-            for name, kind in relations
-        ]
+        found = []
+        for name, kind in relations:
+            row = con.execute(f'select count(*) from {schema}."{name}"').fetchone()
+            assert row is not None
+            found.append((name, kind, int(row[0])))
+        return found
 
 
 def test_a_table_model_replaces_a_view_and_then_itself_in_one_statement(tmp_path: Path) -> None:
@@ -62,8 +61,40 @@ def test_a_table_model_replaces_a_view_and_then_itself_in_one_statement(tmp_path
         )
         assert result.returncode == 0, f"{build}: {result.stdout[-3000:]}"
         # a table with every day of the spine, and no temporary or backup relation left
-        assert _relations(warehouse) == [(MODEL, "BASE TABLE", days)], build
+        assert _relations(warehouse, "marts") == [(MODEL, "BASE TABLE", days)], build
 
     log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert f'create or replace table "funnel"."marts"."{MODEL}"' in log
+    assert "__dbt_backup" not in log and "__dbt_tmp" not in log
+
+
+def test_a_view_model_replaces_a_table_and_then_itself_in_one_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = "int_conformed__owners"
+    warehouse = tmp_path / "funnel.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema staging")
+        con.execute(
+            "create table staging.stg_crm__owners as select * from (values "
+            "('o1', 'Ada', 'east'), ('o2', 'Bo', 'west')) as t (owner_id, owner_name, team)"
+        )
+        # the model as an older version of the project left it: a table of the same name
+        con.execute("create schema intermediate")
+        con.execute(f"create table intermediate.{view} as select 1 as owner_id")
+    # the canonical contract alone: the native systems' staging models are not in the parse
+    monkeypatch.setenv(
+        "FUNNEL_IDLE_NATIVE_SYSTEMS", "salesforce,hubspot,stripe,google_ads,meta_ads,linkedin_ads"
+    )
+    for build in ("over the table", "over the view"):
+        result = run_dbt(
+            ["run", "--select", view, "--target", "duckdb", "--log-level-file", "debug"],
+            warehouse,
+            tmp_path,
+        )
+        assert result.returncode == 0, f"{build}: {result.stdout[-3000:]}"
+        assert _relations(warehouse, "intermediate") == [(view, "VIEW", 2)], build
+
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert f'create or replace view "funnel"."intermediate"."{view}"' in log
     assert "__dbt_backup" not in log and "__dbt_tmp" not in log

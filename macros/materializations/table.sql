@@ -4,10 +4,11 @@
     commits and drops the backup, asking DuckDB for the database list, the constraints and the
     indexes on the way; its Jinja and those statements were most of a small model's time. The
     result is the same table, replaced atomically at the commit. What this project does not
-    use is left out: Python models, contracts, grants, persisted docs, indexes, foreign keys
-    and DuckLake partitioning (a model configuring any of them fails to compile here rather
-    than being built without it). A view of the same name (a model that was a view) is dropped
-    first. PostgreSQL and Spark keep their adapters' own `table`. -#}
+    use is refused by name: Python models, contracts (so foreign keys), grants, persisted docs,
+    indexes and DuckLake partitioning (a model configuring any of them fails with a compilation
+    error rather than being built without it). A view of the same name (a model that was a
+    view) is dropped first; a `sql_header` runs before the statement. PostgreSQL and Spark keep
+    their adapters' own `table`. -#}
 {% materialization table, adapter='duckdb' %}
     {%- set unsupported = [] -%}
     {%- if (model['config'].get('contract') or {}).get('enforced') -%}{%- do unsupported.append('contract') -%}{%- endif -%}
@@ -32,6 +33,7 @@
     {%- endif %}
 
     {% call statement('main') -%}
+        {{ config.get('sql_header') or '' }}
         create or replace table {{ target_relation }} as (
             {{ compiled_code }}
         )
