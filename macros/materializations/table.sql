@@ -16,10 +16,11 @@
     {%- for option in ['grants', 'indexes', 'partitioned_by', 'sorted_by'] if config.get(option) -%}
         {%- do unsupported.append(option) -%}
     {%- endfor -%}
-    {%- if unsupported or model['language'] != 'sql' -%}
+    {%- if model['language'] != 'sql' -%}{%- do unsupported.append(model['language'] ~ ' models') -%}{%- endif -%}
+    {%- if unsupported -%}
         {{ exceptions.raise_compiler_error(
-            "the project's DuckDB table materialization (macros/materializations/table.sql) builds "
-            ~ "SQL models without " ~ (unsupported | join(', ') or 'Python') ~ ": " ~ this
+            "the project's DuckDB table materialization (macros/materializations/table.sql) does "
+            ~ "not support " ~ (unsupported | join(', ')) ~ ", configured on " ~ this
         ) }}
     {%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}

@@ -12,8 +12,8 @@
     {%- if config.get('grants') -%}{%- do unsupported.append('grants') -%}{%- endif -%}
     {%- if unsupported -%}
         {{ exceptions.raise_compiler_error(
-            "the project's DuckDB view materialization (macros/materializations/view.sql) builds "
-            ~ "views without " ~ (unsupported | join(', ')) ~ ": " ~ this
+            "the project's DuckDB view materialization (macros/materializations/view.sql) does "
+            ~ "not support " ~ (unsupported | join(', ')) ~ ", configured on " ~ this
         ) }}
     {%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}
