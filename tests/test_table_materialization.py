@@ -45,6 +45,26 @@ def _relations(warehouse: Path, schema: str) -> list[tuple[str, str, int]]:
         return found
 
 
+def _build_twice(
+    model: str, warehouse: Path, workdir: Path, schema: str, expected: tuple[str, str, int]
+) -> None:
+    """``dbt run`` of ``model`` over the relation an older version left, then over its own
+    result: each time ``schema`` holds exactly ``expected`` (name, type, rows), nothing
+    temporary or backed up; dbt's debug log shows one ``create or replace`` and no rename."""
+    for build in ("over the older relation", "over its own result"):
+        result = run_dbt(
+            ["run", "--select", model, "--target", "duckdb", "--log-level-file", "debug"],
+            warehouse,
+            workdir,
+        )
+        assert result.returncode == 0, f"{build}: {result.stdout[-3000:]}"
+        assert _relations(warehouse, schema) == [expected], build
+    log = (workdir / "logs" / "dbt.log").read_text(encoding="utf-8")
+    kind = "table" if expected[1] == "BASE TABLE" else "view"
+    assert f'create or replace {kind} "funnel"."{schema}"."{model}"' in log
+    assert "__dbt_backup" not in log and "__dbt_tmp" not in log
+
+
 def test_a_table_model_replaces_a_view_and_then_itself_in_one_statement(tmp_path: Path) -> None:
     warehouse = tmp_path / "funnel.duckdb"
     with duckdb.connect(str(warehouse)) as con:
@@ -52,20 +72,8 @@ def test_a_table_model_replaces_a_view_and_then_itself_in_one_statement(tmp_path
         con.execute("create schema marts")
         con.execute(f"create view marts.{MODEL} as select 1 as date_day")
 
-    days = _expected_days()
-    for build in ("over the view", "over the table"):
-        result = run_dbt(
-            ["run", "--select", MODEL, "--target", "duckdb", "--log-level-file", "debug"],
-            warehouse,
-            tmp_path,
-        )
-        assert result.returncode == 0, f"{build}: {result.stdout[-3000:]}"
-        # a table with every day of the spine, and no temporary or backup relation left
-        assert _relations(warehouse, "marts") == [(MODEL, "BASE TABLE", days)], build
-
-    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f'create or replace table "funnel"."marts"."{MODEL}"' in log
-    assert "__dbt_backup" not in log and "__dbt_tmp" not in log
+    # a table with every day of the spine
+    _build_twice(MODEL, warehouse, tmp_path, "marts", (MODEL, "BASE TABLE", _expected_days()))
 
 
 def test_a_view_model_replaces_a_table_and_then_itself_in_one_statement(
@@ -86,15 +94,4 @@ def test_a_view_model_replaces_a_table_and_then_itself_in_one_statement(
     monkeypatch.setenv(
         "FUNNEL_IDLE_NATIVE_SYSTEMS", "salesforce,hubspot,stripe,google_ads,meta_ads,linkedin_ads"
     )
-    for build in ("over the table", "over the view"):
-        result = run_dbt(
-            ["run", "--select", view, "--target", "duckdb", "--log-level-file", "debug"],
-            warehouse,
-            tmp_path,
-        )
-        assert result.returncode == 0, f"{build}: {result.stdout[-3000:]}"
-        assert _relations(warehouse, "intermediate") == [(view, "VIEW", 2)], build
-
-    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f'create or replace view "funnel"."intermediate"."{view}"' in log
-    assert "__dbt_backup" not in log and "__dbt_tmp" not in log
+    _build_twice(view, warehouse, tmp_path, "intermediate", (view, "VIEW", 2))
