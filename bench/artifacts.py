@@ -197,11 +197,12 @@ def summarize_dbt(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def warehouse_rows(warehouse: Path, *, with_marts: bool = True) -> dict[str, int]:
-    """Rows loaded and rejected (raw's load manifest) and, when the marts are in this DuckDB
-    file (``with_marts``: the build's target was DuckDB), rows of marts.fct_funnel."""
-    import duckdb
+    """Rows loaded and rejected (raw's load manifest) and, when the marts are in the DuckDB
+    marts file next to it (``with_marts``: the build's target was DuckDB), rows of
+    marts.fct_funnel."""
+    from orchestration.warehouse import connect
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True, with_marts=with_marts) as con:
         manifest = con.execute(
             "select coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), count(*) "
             "from raw._load_manifest"

@@ -1,10 +1,10 @@
 """Same answers (issue 17, item 4): the marts after the night equal a full rebuild's.
 
 After the night, the benchmark builds the same landing folder again into an empty warehouse
-(a third build per scale) and compares one hash per mart table of the two warehouses. A
-table's hash covers its columns and their types, its row count and two order-independent
-aggregates of DuckDB's row hash (sum and xor), the same content fingerprint the publisher
-keeps per mart: equal hashes, equal content, whatever the row order.
+(a third build per scale) and compares one hash per mart table of the two builds' marts files
+(``<warehouse>.marts.duckdb``). A table's hash covers its columns and their types, its row
+count and two order-independent aggregates of DuckDB's row hash (sum and xor): equal hashes,
+equal content, whatever the row order.
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ from typing import Any
 
 import duckdb
 
+from orchestration.warehouse import marts_path
+
 MARTS = "marts"
 
 
 def mart_hashes(warehouse: Path, schema: str = MARTS) -> dict[str, str]:
-    """Table -> content hash of every table of ``schema`` in the DuckDB file ``warehouse``."""
+    """Table -> content hash of every table of ``schema`` in the marts file of the DuckDB
+    warehouse ``warehouse`` (or in ``warehouse`` itself, a serving file or a marts file)."""
     hashes: dict[str, str] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    marts = marts_path(warehouse)
+    source = marts if marts.exists() else warehouse
+    with duckdb.connect(str(source), read_only=True) as con:
         tables = [
             str(row[0])
             for row in con.execute(

@@ -345,20 +345,32 @@ class Store:
     #: ``drop table ... cascade`` (PostgreSQL: views dbt builds on the table; dbt rebuilds
     #: them in the same build)
     cascade: bool
+    #: DuckDB: schema -> the attached file its tables live in (``marts`` -> the marts file)
+    catalogs: dict[str, str] = field(default_factory=dict)
+    #: DuckDB: ``apply`` opens its own transactions (``open_store`` does not): DuckDB writes one
+    #: attached file per transaction, so the marts file's drops commit first, on their own
+    own_transactions: bool = False
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.placeholder)
+
+    def _name(self, relation_name: str) -> str:
+        schema = relation_name.partition(".")[0]
+        catalog = self.catalogs.get(schema)
+        return f"{_quote(catalog)}.{_quoted(relation_name)}" if catalog else _quoted(relation_name)
 
     def existing(self, relations: Iterable[str]) -> set[str]:
         present = set()
         for wanted in sorted(set(relations)):
             schema, _, table = wanted.partition(".")
+            catalog = self.catalogs.get(schema)
+            sql = (
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = ? and table_type = 'BASE TABLE'"
+            )
             self.cursor.execute(
-                self._sql(
-                    "select count(*) from information_schema.tables "
-                    "where table_schema = ? and table_name = ? and table_type = 'BASE TABLE'"
-                ),
-                [schema, table],
+                self._sql(sql + (" and table_catalog = ?" if catalog else "")),
+                [schema, table, catalog] if catalog else [schema, table],
             )
             if self.cursor.fetchall()[0][0]:
                 present.add(wanted)
@@ -382,9 +394,27 @@ class Store:
     def apply(self, refresh: Refresh, current: Fingerprints, keep: set[str]) -> None:
         """Drop the refreshed tables, then record the new fingerprints; forget models that
         are no longer incremental (``keep``: the incremental models of the manifest)."""
-        for table in refresh.dropped.values():
-            cascade = " cascade" if self.cascade else ""
-            self.cursor.execute(f"drop table if exists {_quoted(table)}{cascade}")
+        cascade = " cascade" if self.cascade else ""
+        elsewhere = [t for t in refresh.dropped.values() if t.partition(".")[0] in self.catalogs]
+        for table in elsewhere:
+            # committed on its own, first: if the build stops before the fingerprints are
+            # recorded, the table is missing and the next build creates it whole
+            self.cursor.execute(f"drop table if exists {self._name(table)}{cascade}")
+        if self.own_transactions:
+            self.cursor.execute("begin transaction")
+        try:
+            for table in refresh.dropped.values():
+                if table not in elsewhere:
+                    self.cursor.execute(f"drop table if exists {self._name(table)}{cascade}")
+            self._record(refresh, current, keep)
+        except BaseException:
+            if self.own_transactions:
+                self.cursor.execute("rollback")
+            raise
+        if self.own_transactions:
+            self.cursor.execute("commit")
+
+    def _record(self, refresh: Refresh, current: Fingerprints, keep: set[str]) -> None:
         rows = []
         for model in refresh.recorded:
             self._forget(model)
@@ -422,11 +452,11 @@ def open_store(warehouse: Path, target: str) -> Iterator[Store]:
         finally:
             connection.close()
         return
-    from orchestration.ingestion.transaction import transaction
-    from orchestration.warehouse import connect
+    from orchestration.warehouse import MARTS_DATABASE, attach_marts_for_writing, connect
 
-    with connect(warehouse) as con, transaction(con):
-        yield Store(con, "?", cascade=False)
+    with connect(warehouse) as con:
+        catalogs = {"marts": MARTS_DATABASE} if attach_marts_for_writing(con, warehouse) else {}
+        yield Store(con, "?", cascade=False, catalogs=catalogs, own_transactions=True)
 
 
 def refresh_changed_rules(

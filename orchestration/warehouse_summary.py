@@ -11,7 +11,7 @@ LAYERS = ("raw", "seeds", "staging", "intermediate", "marts")
 
 def row_counts_by_layer(warehouse: Path) -> dict[str, list[tuple[str, int]]]:
     counts: dict[str, list[tuple[str, int]]] = {}
-    with connect(warehouse, read_only=True) as con:
+    with connect(warehouse, read_only=True, with_marts=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema in (select unnest(?)) order by table_schema, table_name",

@@ -8,6 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from tests.build_files import open_read_only
+
 AS_OF_DATE = "2025-12-31"
 
 
@@ -33,7 +35,6 @@ def ingest_and_build(
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
-    import duckdb
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()

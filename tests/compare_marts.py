@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.build_files import marts_file_of
+
 
 @dataclass(frozen=True)
 class TableComparison:
@@ -77,6 +79,8 @@ def count_except(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
 
 
 def compare(old: Path, new: Path, schema: str = "marts") -> list[TableComparison]:
+    if schema == "marts":  # a warehouse's marts are in its marts file
+        old, new = marts_file_of(old), marts_file_of(new)
     con = duckdb.connect()
     con.execute(f"attach '{old}' as old_db (read_only)")
     con.execute(f"attach '{new}' as new_db (read_only)")

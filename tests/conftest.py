@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.build_files import open_read_only
+
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
@@ -82,9 +84,8 @@ class SampleBuild:
         self.result = result
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        import duckdb
 
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+        with open_read_only(self.warehouse) as con:
             return con.execute(sql, params or []).fetchall()
 
 

@@ -20,6 +20,7 @@ import duckdb
 
 from orchestration.engines.local_postgres import LocalPostgres
 from orchestration.engines.postgres_connection import PostgresSettings
+from tests.build_files import open_read_only
 
 MARTS = "marts"
 Rows = list[tuple[object, ...]]
@@ -69,7 +70,7 @@ def _sort_key(value: object) -> tuple[bool, str]:
 
 
 def duckdb_marts(warehouse: Path) -> Marts:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return _duckdb_schema(con, MARTS)
 
 

@@ -10,6 +10,7 @@ import duckdb
 
 from orchestration.ingestion.ingest import EntityIngestReport, ingest_entity
 from orchestration.landing_contract import ENTITY_BY_PATH
+from tests.build_files import open_read_only
 
 OWNERS = ENTITY_BY_PATH["crm/owners"]
 OWNERS_HEADER = "owner_id,name,team\n"
@@ -55,7 +56,7 @@ def ingest_owners(warehouse: Path, landing: Path) -> EntityIngestReport:
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql, params or []).fetchall()
 
 

@@ -19,6 +19,7 @@ import duckdb
 
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landed_entities import LANDED_ENTITIES
+from tests.build_files import marts_file_of
 from tests.dbt_cli import run_dbt
 
 #: the generated world both CRM oracles land (canonical, Salesforce, HubSpot): 400 leads, seed 16
@@ -85,8 +86,8 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[t
 def compare(canonical: Path, native: Path, system: str) -> tuple[list[str], list[Difference]]:
     """(tables compared, tables that differ)."""
     con = duckdb.connect()
-    con.execute(f"attach '{canonical}' as c (read_only)")
-    con.execute(f"attach '{native}' as n (read_only)")
+    con.execute(f"attach '{marts_file_of(canonical)}' as c (read_only)")
+    con.execute(f"attach '{marts_file_of(native)}' as n (read_only)")
     tables = [
         r[0]
         for r in con.execute(

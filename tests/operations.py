@@ -11,14 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 from orchestration.settings import PROJECT_DIR
+from tests.build_files import open_read_only
 
 
 def table_hashes(database: Path, schema: str = "marts") -> dict[str, str]:
     """One order-independent content hash per table of ``schema``."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    with open_read_only(database) as con:
         tables = [
             r[0]
             for r in con.execute(

@@ -71,6 +71,7 @@ import pytest
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landing_contract import ENTITIES, ENTITY_BY_PATH
 from orchestration.settings import PROJECT_DIR
+from tests.build_files import open_read_only
 from tests.conftest import write_landed
 
 # -- tiny fixture -------------------------------------------------------------------------
@@ -712,7 +713,7 @@ def test_bad_input(case: Case, landing: Path, warehouse: Path) -> None:
 
     # nothing is lost: data lines counted here = loaded + rejected (+ continuation lines)
     data_lines = physical_data_lines(case, raw)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         manifest = con.execute(
             "select status, rows_in, rows_loaded, rows_rejected, continuation_lines, message "
             "from raw._load_manifest where file_hash = ?",
@@ -783,7 +784,7 @@ class DbtBuild:
         return found
 
     def query(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+        with open_read_only(self.warehouse) as con:
             return con.execute(sql).fetchall()
 
 

@@ -9,16 +9,16 @@ exist to know their column types).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
+from orchestration.warehouse import copy_warehouse
 from tests.conftest import SampleBuild
 from tests.dbt_cli import run_dbt
 
 
 def test_every_dbt_unit_test_passes(sample_build: SampleBuild, tmp_path: Path) -> None:
     warehouse = tmp_path / "funnel.duckdb"
-    shutil.copyfile(sample_build.warehouse, warehouse)
+    copy_warehouse(sample_build.warehouse, warehouse)
     target = tmp_path / "target"
     done = run_dbt(["test", "--select", "test_type:unit"], warehouse, tmp_path)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

@@ -327,3 +327,44 @@ def test_a_manifest_parsed_for_spark_cannot_plan_another_engines_rules(tmp_path:
     spark_manifest = {"metadata": {"adapter_type": "spark"}, "nodes": {}}
     with pytest.raises(ValueError, match="parsed for spark, this build runs on duckdb"):
         refresh_changed_rules(spark_manifest, tmp_path, tmp_path / "w.duckdb", "duckdb")
+
+
+def test_incremental_marts_in_the_marts_file_are_found_and_dropped(tmp_path: Path) -> None:
+    """On DuckDB the marts live in the marts file next to the warehouse: a refreshed
+    incremental mart is dropped there (its drop committed first, DuckDB writing one attached
+    file per transaction), a refreshed intermediate model in the warehouse, and the
+    fingerprints are recorded; a ``marts`` schema the warehouse kept from before the marts had
+    a file of their own is dropped, so no reader finds its stale rows first."""
+    from orchestration.rule_fingerprints import open_store
+    from orchestration.warehouse import marts_path
+
+    warehouse = tmp_path / "funnel.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.int_u as select 1 as id")
+        con.execute("create schema marts")  # the old layout: a stale copy of the mart
+        con.execute("create table marts.fct_t as select 0 as id")
+    with duckdb.connect(str(marts_path(warehouse))) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_t as select 1 as id")
+        con.execute("create table marts.fct_kept as select 1 as id")
+
+    with open_store(warehouse, "duckdb") as store:
+        store.create()
+        found = store.existing(["marts.fct_t", "marts.fct_gone", "intermediate.int_u"])
+        assert found == {"marts.fct_t", "intermediate.int_u"}
+        refresh = Refresh(
+            dropped={"fct_t": "marts.fct_t", "int_u": "intermediate.int_u"},
+            recorded=["fct_t", "int_u"],
+        )
+        current = {"fct_t": {"model:fct_t": "1"}, "int_u": {"model:int_u": "2"}}
+        store.apply(refresh, current, keep={"fct_t", "int_u"})
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        assert sorted(tables) == [("meta", FINGERPRINT_TABLE.split(".")[1])]
+        recorded = con.execute(f"select model, rule, digest from {FINGERPRINT_TABLE} order by 1")
+        assert recorded.fetchall() == [("fct_t", "model:fct_t", "1"), ("int_u", "model:int_u", "2")]
+    with duckdb.connect(str(marts_path(warehouse)), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        assert tables == [("marts", "fct_kept")]

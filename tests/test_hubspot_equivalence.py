@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.sample_data import generate_landing
+from tests.build_files import open_read_only
 from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 
 
@@ -43,7 +43,7 @@ def builds(
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()
 
 

@@ -21,10 +21,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.settings import PROJECT_DIR
+from tests.build_files import open_read_only
 from tests.operations import cli_build_command, cli_env
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hubspot_dump"
@@ -55,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()
 
 

@@ -19,6 +19,7 @@ from orchestration.idle_systems import IDLE_SYSTEMS_VARIABLE, idle_systems
 from orchestration.landed_entities import LANDED_ENTITIES
 from orchestration.publishing.serving_file import current_serving_version
 from orchestration.runner.nightly import run_build
+from tests.build_files import open_read_only
 from tests.native_equivalence import AS_OF
 from tests.operations import table_hashes
 
@@ -91,7 +92,7 @@ def test_a_canonical_build_leaves_the_native_systems_out_with_the_same_marts(
         "native systems with nothing landed, not built: "
         "salesforce, hubspot, stripe, google_ads, meta_ads, linkedin_ads"
     ) in said
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         built = {
             name
             for (name,) in con.execute(
@@ -105,7 +106,7 @@ def test_a_canonical_build_leaves_the_native_systems_out_with_the_same_marts(
     assert "int_ads__spend" not in built
     # nor are their landed objects ingested: the run leaves their raw assets out, so no raw
     # table of theirs is made, while every canonical entity has its own
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         raw = {
             name
             for (name,) in con.execute(

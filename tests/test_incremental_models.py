@@ -29,6 +29,8 @@ from orchestration.landing_contract import ENTITY_BY_PATH
 from orchestration.rule_fingerprints import current_fingerprints, refresh_changed_rules
 from orchestration.sample_data import generate_landing, generate_next_night
 from orchestration.settings import PROJECT_DIR
+from orchestration.warehouse import copy_warehouse
+from tests.build_files import open_read_only, open_read_write
 from tests.conftest import materialize_everything, write_landed
 from tests.dbt_cli import DBT, run_dbt
 from tests.operations import table_hashes
@@ -37,7 +39,7 @@ TOUCHPOINTS = "staging.stg_web__touchpoints"
 
 
 def _touchpoints(warehouse: Path) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(
             f"select * exclude (loaded_at) from {TOUCHPOINTS} order by touchpoint_id"
         ).fetchall()
@@ -70,7 +72,7 @@ class TwoNights:
         self.scratch = root / "scratch" / "warehouse" / "funnel.duckdb"
         generate_landing(self.landing, leads=300, seed=17)
         assert materialize_everything(self.landing, self.nightly).success
-        with duckdb.connect(str(self.nightly), read_only=True) as con:
+        with open_read_only(self.nightly) as con:
             self.touchpoints_before = con.execute(f"select count(*) from {TOUCHPOINTS}").fetchone()
 
         generate_next_night(self.landing)
@@ -97,7 +99,7 @@ def two_nights(tmp_path_factory: pytest.TempPathFactory) -> TwoNights:
 
 def test_a_night_built_incrementally_equals_a_build_from_scratch(two_nights: TwoNights) -> None:
     nightly = two_nights.nightly
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         loads = con.execute(
             f"select count(distinct loaded_at), count(*) from {TOUCHPOINTS}"
         ).fetchone()
@@ -115,7 +117,7 @@ def test_a_night_built_incrementally_equals_a_build_from_scratch(two_nights: Two
     assert table_hashes(nightly) == table_hashes(two_nights.scratch)
     for table in INCREMENTAL_STAGING:
         assert _rows_but_load_time(nightly, table) == _rows_but_load_time(two_nights.scratch, table)
-        with duckdb.connect(str(nightly), read_only=True) as con:
+        with open_read_only(nightly) as con:
             # the kept versions come from every load that brought rows (the small world's
             # night brings deals and stage changes, no leads)
             kept = con.execute(f"select count(distinct loaded_at) from {table}").fetchone()
@@ -137,7 +139,7 @@ RAW_OF = {"staging.stg_crm__deal_versions": "raw.crm__deals"}
 
 
 def _rows_but_load_time(warehouse: Path, table: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(f"select * exclude (loaded_at) from {table} order by all").fetchall()
 
 
@@ -226,7 +228,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
         # the unset var is caught: assert_touchpoints_use_their_crms_lead_ids fails night 1, after
         # stg_web__touchpoints was built with the bare lead ids (the state night 2 must replace)
         assert not materialize_everything(landing, nightly).success
-        with duckdb.connect(str(nightly), read_only=True) as con:
+        with open_read_only(nightly) as con:
             [(bare_first,)] = con.execute(
                 f"select count(*) from {TOUCHPOINTS} where lead_id not like 'salesforce:%'"
             ).fetchall()
@@ -260,7 +262,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
             "stg_web__touchpoints",
         )
     }
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         bare = con.execute(
             f"select count(*) from {TOUCHPOINTS} where lead_id not like 'salesforce:%'"
         ).fetchone()
@@ -286,7 +288,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     # a full rebuild of the same raw rows with the same rules
     scratch = tmp_path / "scratch" / "warehouse" / "funnel.duckdb"
     scratch.parent.mkdir(parents=True)
-    shutil.copyfile(nightly, scratch)
+    copy_warehouse(nightly, scratch)
     _dbt_on(project, ["build", "--full-refresh", "--exclude-resource-type", "unit_test"], scratch)
     assert _touchpoints(nightly) == _touchpoints(scratch)
     assert table_hashes(nightly) == table_hashes(scratch)
@@ -300,7 +302,7 @@ CREDITS = "marts.fct_attribution_credits"
 
 def _attribution_touches(warehouse: Path) -> list[tuple]:
     """Every row of int_attribution_touches but its load time (a build from scratch loads later)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(
             f"select * exclude (touch_loaded_at) from {ATTRIBUTION_TOUCHES} "
             "order by funnel_entity_type, funnel_entity_id, stage_key, touchpoint_id"
@@ -327,7 +329,7 @@ def _land_attribution_changes(landing: Path, warehouse: Path) -> tuple[str, str,
     first lead loses every row), and a deletion of the only deal of a lead credited at the
     opportunity stage (it loses that milestone's rows). Returns (lead left without touches,
     lead receiving the touchpoint, lead whose deal is deleted)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         single = con.execute(
             f"""
             select t.lead_id, min(t.touchpoint_id)
@@ -390,7 +392,7 @@ def _one_second_later(row: dict[str, str]) -> str:
 
 
 def _entity_stages(warehouse: Path, table: str, entity_id: str) -> set[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         rows = con.execute(
             f"select distinct stage_key from {table} where funnel_entity_id = ?", [entity_id]
         ).fetchall()
@@ -421,7 +423,7 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(
 
     # Nothing new: the models keep the rows of entities whose inputs did not change (a row
     # altered by hand stays), and recompute an entity whose input rows differ from its rows.
-    with duckdb.connect(str(nightly)) as con:
+    with open_read_write(nightly) as con:
         kept, recomputed = (
             r[0]
             for r in con.execute(
@@ -446,7 +448,7 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(
         timeout=600,
     )
     assert run.returncode == 0, run.stdout
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         altered = con.execute(
             f"select distinct channel from {ATTRIBUTION_TOUCHES} where funnel_entity_id = ?",
             [recomputed],
@@ -476,12 +478,12 @@ STAGE_CHAIN = {
 
 
 def _columns_of(warehouse: Path, table: str) -> set[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return {r[0] for r in con.execute(f"describe {table}").fetchall()}
 
 
 def _rebuilt_at(warehouse: Path) -> object:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         row = con.execute(
             "select max(rebuilt_at) from intermediate.int_funnel_stage_events"
         ).fetchone()
@@ -491,7 +493,7 @@ def _rebuilt_at(warehouse: Path) -> object:
 
 def _chain_rows(warehouse: Path, table: str) -> list[tuple]:
     """Every row of a stage-chain table but its bookkeeping column, in a stable order."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(
             f"select * exclude ({STAGE_CHAIN[table]}) from {table} order by all"
         ).fetchall()
@@ -500,7 +502,7 @@ def _chain_rows(warehouse: Path, table: str) -> list[tuple]:
 def _land_deal_move(landing: Path, warehouse: Path, avoid: tuple[str, ...]) -> tuple[str, str, str]:
     """A night file moving the only deal of a lead to a lead without any deal: both funnel
     entities change. Returns (deal, the lead it leaves, the lead it joins)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         rows = con.execute(
             """
             with single as (
@@ -539,7 +541,7 @@ def _land_deal_move(landing: Path, warehouse: Path, avoid: tuple[str, ...]) -> t
 
 def _entity_ids_of(warehouse: Path, table: str, entity_id: str) -> set[str]:
     """The funnel entities holding ``entity_id``'s rows in a stage-chain table."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         rows = con.execute(
             f"select distinct funnel_entity_id from {table} where entity_id = ?", [entity_id]
         ).fetchall()
@@ -556,7 +558,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
             # the moved deal's rows left its old lead for its new one
             assert _entity_ids_of(nightly, table, two_nights.moved_deal) == {two_nights.deal_taker}
 
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         rewritten = {
             r[0]
             for r in con.execute(
@@ -581,7 +583,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
 
     # Nothing new: the chain keeps the rows of funnel entities whose events did not change (a
     # transition altered by hand stays), and recomputes one whose events' rebuilt_at differs.
-    with duckdb.connect(str(nightly)) as con:
+    with open_read_write(nightly) as con:
         kept, recomputed = (
             r[0]
             for r in con.execute(
@@ -658,7 +660,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
         timeout=600,
     )
     assert run.returncode == 0, run.stdout
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         labels = dict(
             con.execute(
                 "select funnel_entity_id, bool_or(stage_label = 'altered') "
@@ -690,7 +692,7 @@ def test_the_stage_chain_built_by_funnel_entity_equals_a_build_from_scratch(
     assert facts[won][1] == 1234567  # its one won deal's outcome changed
     assert facts[renamed][2] == "altered"  # its int_funnel_entities row changed
     assert gone not in facts  # gone from int_funnel_entities, so from the facts
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         company = con.execute(
             "select company_name from staging.stg_crm__leads where lead_id = ?", [still_lead]
         ).fetchone()
@@ -704,7 +706,7 @@ def test_the_transitions_mart_follows_its_intermediate_by_funnel_entity(
     int_stage_transitions (both ways), and keeps the others as they are."""
     nightly = two_nights.nightly
     mart, source = "marts.fct_stage_transitions", "intermediate.int_stage_transitions"
-    with duckdb.connect(str(nightly)) as con:
+    with open_read_write(nightly) as con:
         altered, vanished, kept = (
             r[0]
             for r in con.execute(
@@ -734,7 +736,7 @@ def test_the_transitions_mart_follows_its_intermediate_by_funnel_entity(
         "stage_transition_id, entity_type, entity_id, funnel_entity_type, funnel_entity_id, "
         "transition_sequence, stage_label, from_stage_key, to_stage_key, is_skip, changed_at"
     )
-    with duckdb.connect(str(nightly), read_only=True) as con:
+    with open_read_only(nightly) as con:
         labels = con.execute(
             f"select count(*) filter (where stage_label = 'by hand'), count(*) from {mart} "
             "where funnel_entity_id = ?",

@@ -12,6 +12,7 @@ from orchestration.defs.assets.ingestion import raw_assets
 from orchestration.defs.resources import WarehousePaths
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landing_contract import ENTITY_BY_PATH
+from tests.build_files import open_read_only
 from tests.conftest import write_landed
 
 DEALS = ENTITY_BY_PATH["crm/deals"]
@@ -27,7 +28,7 @@ GOOD_DEALS = (
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import marts_path
+from tests.build_files import open_read_only
 from tests.dbt_cli import run_dbt
 
 MODELS = ("first_touch", "last_touch", "last_non_direct_touch", "linear", "position_based")
@@ -59,7 +61,7 @@ TOUCHES = [
 
 
 def write_fixture(warehouse: Path) -> None:
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(marts_path(warehouse))) as con:  # the marts file, as dbt names it
         con.execute("create schema marts")
         con.execute(
             "create table marts.fct_attribution_credits (attribution_credit_id varchar, "
@@ -71,6 +73,7 @@ def write_fixture(warehouse: Path) -> None:
                 "insert into marts.fct_attribution_credits values (?, 'lead', ?, ?, ?, ?, ?)",
                 [credit_id, entity, stage, model, touch, credit],
             )
+    with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_attribution_touches (funnel_entity_type varchar, "
@@ -112,7 +115,7 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
     assert sorted(by_test) == ["credits_sum_to_one", "unique", "unique_combination_of_columns"]
 
     def failing_rows(test: str) -> list[tuple[object, ...]]:
-        with duckdb.connect(str(warehouse)) as con:
+        with open_read_only(warehouse) as con:
             con.execute("use warehouse")
             return sorted(
                 con.execute(f"select * from ({by_test[test]['compiled_code']})").fetchall(),

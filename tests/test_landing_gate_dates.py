@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests.build_files import open_read_only
 from tests.conftest import materialize_everything, write_landed
 from tests.dbt_cli import run_dbt
 from tests.operations import table_hashes
@@ -205,7 +205,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Iter
 
 
 def _query(database: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
+    with open_read_only(database) as con:
         return con.execute(sql).fetchall()
 
 
@@ -261,7 +261,7 @@ def test_every_mart_is_the_same_as_without_the_implausible_rows(builds: Builds) 
 def test_no_planted_id_reaches_a_mart(builds: Builds) -> None:
     ids = ["DX1970", "DX1900", "DX0001", "DX2999", "DXCLOSE", "DXEDGE", "TX1999", "LX2999"]
     ids += ["INVX1970"]
-    with duckdb.connect(str(builds.planted), read_only=True) as con:
+    with open_read_only(builds.planted) as con:
         tables = [
             r[0]
             for r in con.execute(

@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.publishing.serving_file import SERVING_NAME, current_serving_version
+from tests.build_files import open_read_only
 from tests.conftest import SampleBuild, materialize_everything
 from tests.operations import (
     cli_env,
@@ -90,7 +90,7 @@ def test_no_email_or_phone_in_any_mart_or_in_the_serving_file(sample_build: Samp
     pii = landed_pii(sample_build.landing)
     assert len(pii) > 100  # the sample really carries e-mails and phones
     for database in (sample_build.warehouse, _serving_dir(sample_build) / SERVING_NAME):
-        with duckdb.connect(str(database), read_only=True) as con:
+        with open_read_only(database) as con:
             con.execute("create temp table pii (value varchar)")
             con.executemany("insert into pii values (?)", [[v] for v in sorted(pii)])
             columns = con.execute(

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.publishing.serving_file import SERVING_NAME
+from tests.build_files import marts_file_of, open_read_only
 from tests.conftest import materialize_everything, write_landed
 
 #: an e-mail address anywhere in a value
@@ -209,13 +210,13 @@ def test_the_build_with_planted_values_publishes(build: Build) -> None:
 @pytest.mark.parametrize("planted", PLANTED, ids=[p.case for p in PLANTED])
 def test_a_planted_value_is_redacted_and_its_row_stays(build: Build, planted: Planted) -> None:
     model, key_column, key, column = planted.staging
-    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+    with open_read_only(build.warehouse) as con:
         kept = con.execute(
             f"select {column} from staging.{model} where {key_column} = ?", [key]
         ).fetchall()
         assert len(kept) == 1, f"{planted.case}: the row of {model} is gone"
         assert kept[0][0].lower().startswith("redacted-"), kept
-        for database in (build.warehouse, build.serving_file):
+        for database in (marts_file_of(build.warehouse), build.serving_file):
             con.execute(f"attach '{database}' as scanned (read_only)")
             try:
                 for table, text_column in _text_columns(con):
@@ -232,7 +233,7 @@ def test_a_planted_value_is_redacted_and_its_row_stays(build: Build, planted: Pl
 @pytest.mark.parametrize("where", ["warehouse", "serving file"])
 def test_no_text_column_of_any_mart_holds_an_email_or_a_phone(build: Build, where: str) -> None:
     database = build.warehouse if where == "warehouse" else build.serving_file
-    with duckdb.connect(str(database), read_only=True) as con:
+    with open_read_only(database) as con:
         columns = _text_columns(con)
         assert len(columns) > 50
         scanned = 0
@@ -260,7 +261,7 @@ def test_the_pattern_checker_itself_catches_what_it_must() -> None:
 
 def test_a_lead_keyed_by_an_email_keeps_its_touches_and_status(build: Build) -> None:
     """An id that is an e-mail becomes the same token everywhere, so its rows still join."""
-    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+    with open_read_only(build.warehouse) as con:
         (token,) = con.execute(
             "select lead_id from staging.stg_crm__leads where lead_source = 'plantedsource'"
         ).fetchone()
@@ -276,7 +277,7 @@ def test_a_lead_keyed_by_an_email_keeps_its_touches_and_status(build: Build) -> 
 def test_payment_customers_still_match_by_the_email_they_landed_with(build: Build) -> None:
     """payments/customers.email is hashed and its domain kept (not redacted before): the
     planted customer's e-mail domain is there, and no address is."""
-    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+    with open_read_only(build.warehouse) as con:
         row = con.execute(
             "select email_domain from marts.dim_payment_customers where customer_id = 'CP0001'"
         ).fetchall()

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.report.page import KPIS, SECTIONS
 from orchestration.settings import PROJECT_DIR
 from tests.browser import Rendered, render, serve_folder
+from tests.build_files import open_read_only
 from tests.conftest import SampleBuild
 
 SCREENSHOTS = PROJECT_DIR / "artifacts" / "report-screenshots"
@@ -26,7 +26,7 @@ def _serving(sample_build: SampleBuild) -> Path:
 
 
 def _one(serving_file: Path, sql: str, params: list | None = None) -> float:
-    with duckdb.connect(str(serving_file), read_only=True) as con:
+    with open_read_only(serving_file) as con:
         row = con.execute(sql, params or []).fetchone()
     assert row is not None
     return float(row[0])
@@ -54,7 +54,7 @@ def pages(sample_build: SampleBuild) -> dict[str, tuple[str, Rendered]]:
     """The report unfiltered and filtered on the busiest channel and owner, rendered."""
     serving = _serving(sample_build)
     assert (serving / "report" / "index.html").exists(), "the build published no report"
-    with duckdb.connect(str(serving / "funnel.duckdb"), read_only=True) as con:
+    with open_read_only(serving / "funnel.duckdb") as con:
         row = con.execute(
             "select channel, owner_name from marts.fct_funnel where channel is not null "
             "and owner_name is not null group by 1, 2 order by count(*) desc limit 1"

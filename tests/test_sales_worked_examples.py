@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.build_files import open_read_only
 from tests.conftest import SampleBuild, write_landed
 
 TOLERANCE = 1e-9
@@ -230,9 +231,8 @@ def worked_examples(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
 
 
 def one_row(build: SampleBuild, sql: str) -> dict:
-    import duckdb
 
-    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+    with open_read_only(build.warehouse) as con:
         cursor = con.execute(sql)
         rows = cursor.fetchall()
         names = [d[0] for d in cursor.description]

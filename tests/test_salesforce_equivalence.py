@@ -17,14 +17,14 @@ Salesforce org and the HubSpot oracle's dump in one landing folder).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.sample_data import generate_landing
+from orchestration.warehouse import copy_warehouse
+from tests.build_files import open_read_only
 from tests.dbt_cli import run_dbt
 from tests.native_equivalence import AS_OF, LEADS, WORLD, build_world, compare
 
@@ -52,7 +52,7 @@ def builds(
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()
 
 
@@ -151,7 +151,7 @@ def _touchpoints_rebuilt_with(
     touchpoints_lead_system, then the check that touchpoints find their CRM's leads."""
     workdir.mkdir(parents=True)
     copy = workdir / "funnel.duckdb"
-    shutil.copy(warehouse, copy)
+    copy_warehouse(warehouse, copy)
     variables = f"{{touchpoints_lead_system: '{lead_system}'}}"
     args = ["build", "--select", "stg_web__touchpoints", CHECK, "--full-refresh"]
     return run_dbt([*args, "--vars", variables], copy, workdir)

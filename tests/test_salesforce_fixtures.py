@@ -22,6 +22,7 @@ import pytest
 
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landed_entities import LANDED_ENTITIES
+from tests.build_files import open_read_only
 from tests.dbt_cli import run_dbt
 from tests.salesforce_fixture import write_data_export, write_loader_dump
 
@@ -41,7 +42,7 @@ def _build(root: Path, *, vars_: dict | None = None) -> tuple[Path, str, int]:
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         return con.execute(sql).fetchall()
 
 

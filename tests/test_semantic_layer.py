@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from orchestration.semantic.metricflow import SEMANTIC_MANIFEST, query, run_mf
+from tests.build_files import open_read_only
 from tests.conftest import SampleBuild
 
 # every metric of shared docs/metrics.md has at least one MetricFlow metric
@@ -59,7 +59,7 @@ def _key(value: Any) -> str:
 
 
 def _mart(serving_file: Path, sql: str) -> dict[tuple[str, ...], float | None]:
-    with duckdb.connect(str(serving_file), read_only=True) as con:
+    with open_read_only(serving_file) as con:
         rows = con.execute(sql).fetchall()
     return {
         tuple(_key(value) for value in row[:-1]): None if row[-1] is None else float(row[-1])
@@ -175,7 +175,7 @@ def test_net_new_mrr_and_churn_equal_the_movements_mart(sample_build: SampleBuil
 def test_the_time_spine_covers_every_time_dimension(sample_build: SampleBuild):
     serving_file = _serving_file(sample_build)
     manifest = json.loads(SEMANTIC_MANIFEST.read_text())
-    with duckdb.connect(str(serving_file), read_only=True) as con:
+    with open_read_only(serving_file) as con:
         spine = con.execute(
             "select min(date_day), max(date_day) from marts.metricflow_time_spine"
         ).fetchone()

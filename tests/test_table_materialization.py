@@ -17,6 +17,8 @@ import pytest
 import yaml
 
 from orchestration.settings import PROJECT_DIR
+from orchestration.warehouse import MARTS_DATABASE, marts_path
+from tests.build_files import open_read_only
 from tests.dbt_cli import run_dbt
 
 MODEL = "metricflow_time_spine"
@@ -31,7 +33,7 @@ def _expected_days() -> int:
 
 def _relations(warehouse: Path, schema: str) -> list[tuple[str, str, int]]:
     """(name, type, rows) of every relation in ``schema``."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         relations = con.execute(
             "select table_name, table_type from information_schema.tables "
             "where table_schema = ? order by table_name",
@@ -61,14 +63,16 @@ def _build_twice(
         assert _relations(warehouse, schema) == [expected], build
     log = (workdir / "logs" / "dbt.log").read_text(encoding="utf-8")
     kind = "table" if expected[1] == "BASE TABLE" else "view"
-    assert f'create or replace {kind} "funnel"."{schema}"."{model}"' in log
+    database = MARTS_DATABASE if schema == "marts" else "funnel"
+    assert f'create or replace {kind} "{database}"."{schema}"."{model}"' in log
     assert "__dbt_backup" not in log and "__dbt_tmp" not in log
 
 
 def test_a_table_model_replaces_a_view_and_then_itself_in_one_statement(tmp_path: Path) -> None:
     warehouse = tmp_path / "funnel.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        # the model as an older version of the project left it: a view of the same name
+    with duckdb.connect(str(marts_path(warehouse))) as con:
+        # the model as an older version of the project left it: a view of the same name, in the
+        # marts file (dbt builds the marts there: README "Publishing")
         con.execute("create schema marts")
         con.execute(f"create view marts.{MODEL} as select 1 as date_day")
 

@@ -13,7 +13,7 @@ from orchestration.ingestion.loader import FileLoadResult, Loader
 from orchestration.ingestion.manifest import BuildStamp
 from orchestration.ingestion.raw_tables import MANIFEST_TABLE, REJECTS_TABLE, qualified
 from orchestration.landing_contract import Entity
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, drop_old_marts, remove_marts
 
 Progress = Callable[[str], None]
 
@@ -115,7 +115,12 @@ def ingest_entities(
     report per entity, yielded when its files are done. Every manifest row of the call carries
     the same build stamp."""
     say = progress or (lambda _message: None)
+    if not warehouse.exists():
+        # a new warehouse starts without marts: the marts file of an old one would keep its
+        # incremental marts' rows
+        remove_marts(warehouse)
     with connect(warehouse) as con:
+        drop_old_marts(con)
         loader = Loader(con, BuildStamp.now(run_id))
         for entity in entities:
             yield _ingest(loader, landing, entity, say)

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from orchestration.settings import PROJECT_DIR
+from orchestration.warehouse import marts_path
 
 SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
 
@@ -36,7 +37,8 @@ def mf_executable() -> str:
 
 
 def manifest_database(manifest: Path = SEMANTIC_MANIFEST) -> str:
-    """The database name the semantic manifest's relations use (the build file's stem)."""
+    """The database name the semantic manifest's relations use (on DuckDB ``marts_db``, the
+    marts file's name in the build)."""
     data = json.loads(manifest.read_text(encoding="utf-8"))
     for model in data.get("semantic_models", []):
         database = model.get("node_relation", {}).get("database")
@@ -54,6 +56,13 @@ def ensure_semantic_manifest() -> Path:
     return SEMANTIC_MANIFEST
 
 
+def _marts_of(duckdb_file: Path) -> Path:
+    """The file holding the marts: a warehouse's marts file, or ``duckdb_file`` itself (a
+    serving file, or a marts file)."""
+    marts = marts_path(duckdb_file)
+    return marts if marts.exists() else duckdb_file
+
+
 def mf_environment(duckdb_file: Path) -> dict[str, str]:
     """The environment for ``mf``: the ``metrics`` target reading ``duckdb_file`` read-only."""
     env = dict(os.environ)
@@ -63,7 +72,7 @@ def mf_environment(duckdb_file: Path) -> dict[str, str]:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
             "DBT_TARGET": "metrics",
-            "FUNNEL_METRICS_FILE": str(duckdb_file.resolve()),
+            "FUNNEL_METRICS_FILE": str(_marts_of(duckdb_file).resolve()),
             "FUNNEL_METRICS_DATABASE": manifest_database(ensure_semantic_manifest()),
             # dbt's profile still names FUNNEL_WAREHOUSE (the local target); any value will do
             "FUNNEL_WAREHOUSE": env.get("FUNNEL_WAREHOUSE", str(duckdb_file.resolve())),

@@ -50,14 +50,9 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
             manifest_path=manifest_path,
             say=progress_log.info,
         )
-        rewritten = "".join(
-            f", {table} by key ({keys:,} keys rewritten)"
-            for table, keys in sorted(publication.by_key.items())
-        )
         message = (
             f"published version {publication.version}: {len(publication.tables)} tables, "
-            f"{len(publication.copied)} of them changed and written{rewritten} "
-            f"-> {publication.path}"
+            f"{publication.file_bytes / 1e6:,.1f} MB -> {publication.path}"
         )
         context.log.info(message)
         progress_log.info(message)
@@ -67,8 +62,7 @@ def _serving_file_asset_of(manifest_path: Path, _mtime_ns: int, _size: int) -> d
                 "path": str(publication.path),
                 "tables": len(publication.tables),
                 "rows": sum(publication.tables.values()),
-                "tables_copied": len(publication.copied),
-                "tables_rewritten_by_key": len(publication.by_key),
+                "file_bytes": publication.file_bytes,
             }
         )
 
