@@ -27,9 +27,11 @@ warehouse, or PostgreSQL; one row per model and rule). Before ``dbt build``:
    recorded (a warehouse built before this mechanism), is **dropped**, with every
    incremental model downstream of it, so the same ``dbt build`` creates them whole from raw;
    the log says why ("seed crm_stage_labels changed: full refresh of stg_crm__leads, ...");
-4. the new fingerprints are recorded in the same transaction as the drops. A table that
-   exists was therefore always built under the recorded rules: if the build fails or is killed
-   later, the dropped table is still missing and the next build creates it whole.
+4. the new fingerprints are recorded in the same transaction as the drops (on DuckDB the
+   incremental marts live in the marts file, and DuckDB writes one attached file per
+   transaction: their drops are committed just before). A table that exists was therefore
+   always built under the recorded rules: if the build fails or is killed later, the dropped
+   table is still missing and the next build creates it whole.
 
 Nothing here changes dbt's command line (no ``--vars``, no ``--full-refresh``), so dbt keeps
 its partial-parse state between nights (issue 17, item 3). On Spark every model is a table
