@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.warehouse import marts_path
+from orchestration.warehouse import marts_file_of
 
 MARTS = "marts"
 
@@ -26,9 +26,7 @@ def mart_hashes(warehouse: Path, schema: str = MARTS) -> dict[str, str]:
     """Table -> content hash of every table of ``schema`` in the marts file of the DuckDB
     warehouse ``warehouse`` (or in ``warehouse`` itself, a serving file or a marts file)."""
     hashes: dict[str, str] = {}
-    marts = marts_path(warehouse)
-    source = marts if marts.exists() else warehouse
-    with duckdb.connect(str(source), read_only=True) as con:
+    with duckdb.connect(str(marts_file_of(warehouse)), read_only=True) as con:
         tables = [
             str(row[0])
             for row in con.execute(

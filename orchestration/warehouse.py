@@ -30,6 +30,13 @@ def marts_path(warehouse: Path) -> Path:
     return Path((text[:-7] if text.endswith(".duckdb") else text) + MARTS_SUFFIX)
 
 
+def marts_file_of(path: Path) -> Path:
+    """The file holding the marts of ``path``: a warehouse's marts file, or ``path`` itself (a
+    serving file, or a marts file)."""
+    marts = marts_path(path)
+    return marts if marts.exists() else path
+
+
 def attach_marts(
     con: duckdb.DuckDBPyConnection, warehouse: Path, *, read_only: bool = True
 ) -> bool:

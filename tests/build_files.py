@@ -6,7 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import attach_marts, marts_path
+from orchestration.warehouse import attach_marts, marts_file_of
+
+__all__ = ["marts_file_of", "open_read_only", "open_read_write"]
 
 
 def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -23,10 +25,3 @@ def open_read_write(path: Path | str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     attach_marts(con, Path(path), read_only=False)
     return con
-
-
-def marts_file_of(path: Path) -> Path:
-    """The file holding the marts of ``path``: a warehouse's marts file, or ``path`` itself (a
-    serving file)."""
-    marts = marts_path(path)
-    return marts if marts.exists() else path

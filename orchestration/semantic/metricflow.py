@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from orchestration.settings import PROJECT_DIR
-from orchestration.warehouse import marts_path
+from orchestration.warehouse import marts_file_of
 
 SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
 
@@ -56,13 +56,6 @@ def ensure_semantic_manifest() -> Path:
     return SEMANTIC_MANIFEST
 
 
-def _marts_of(duckdb_file: Path) -> Path:
-    """The file holding the marts: a warehouse's marts file, or ``duckdb_file`` itself (a
-    serving file, or a marts file)."""
-    marts = marts_path(duckdb_file)
-    return marts if marts.exists() else duckdb_file
-
-
 def mf_environment(duckdb_file: Path) -> dict[str, str]:
     """The environment for ``mf``: the ``metrics`` target reading ``duckdb_file`` read-only."""
     env = dict(os.environ)
@@ -72,7 +65,7 @@ def mf_environment(duckdb_file: Path) -> dict[str, str]:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
             "DBT_TARGET": "metrics",
-            "FUNNEL_METRICS_FILE": str(_marts_of(duckdb_file).resolve()),
+            "FUNNEL_METRICS_FILE": str(marts_file_of(duckdb_file).resolve()),
             "FUNNEL_METRICS_DATABASE": manifest_database(ensure_semantic_manifest()),
             # dbt's profile still names FUNNEL_WAREHOUSE (the local target); any value will do
             "FUNNEL_WAREHOUSE": env.get("FUNNEL_WAREHOUSE", str(duckdb_file.resolve())),
