@@ -11,8 +11,8 @@ DAG and documentation checks, adapted to this project's layers:
 - no model reads a later layer; an intermediate model never reads a mart; a mart never reads a
   source directly;
 - every model has a description stating its grain ("One row per ..."), primary-key tests
-  (``unique`` + ``not_null`` on one column, the latter possibly through the model's
-  ``not_null_columns`` test, or ``unique_combination_of_columns``), and every
+  (``unique`` + ``not_null`` on one column, or ``unique_combination_of_columns``; each possibly
+  through the model's ``model_checks`` test), and every
   column of a mart that the YAML lists has a description;
 - YAML beside the SQL: a mart is documented in ``<model>.yml`` next to ``<model>.sql``, a
   staging or intermediate model in its folder's ``_<folder>__models.yml``; a unit test lives in
@@ -197,12 +197,17 @@ def check_primary_keys(manifest: dict[str, Any], models: dict[str, Model]) -> It
             unique_columns.setdefault(attached, set()).add(column)
         elif test_name == "not_null" and column and not warns:
             not_null_columns.setdefault(attached, set()).add(column)
-        elif test_name == "not_null_columns" and not warns:
-            # one test over all required columns of a model (data-tests/generic/)
-            kwargs = node["test_metadata"].get("kwargs", {})
-            not_null_columns.setdefault(attached, set()).update(kwargs.get("column_names", []))
         elif test_name in COMBINATION_TESTS:
             combination_tested.add(attached)
+        elif test_name == "model_checks" and not warns:
+            # a model's plain checks in one test (data-tests/generic/model_checks.sql)
+            kwargs = node["test_metadata"].get("kwargs", {})
+            not_null_columns.setdefault(attached, set()).update(kwargs.get("not_null", []))
+            for key in kwargs.get("unique", []):
+                if isinstance(key, str):
+                    unique_columns.setdefault(attached, set()).add(key)
+                else:
+                    combination_tested.add(attached)
     for model in models.values():
         key_columns = unique_columns.get(model.unique_id, set()) & not_null_columns.get(
             model.unique_id, set()

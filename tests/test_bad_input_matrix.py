@@ -28,7 +28,7 @@ ingestion these files simply **load**, with the value kept as landed. Downstream
 - missing FX rates and unknown currencies (no rate exists for them): ``missing_fx_rates`` on
   ``int_deal_outcomes.won_amount_reporting`` (won deals) and
   ``int_payments_invoice_mrr.amount_reporting`` (invoices counting towards MRR) fails with one
-  row per currency and day; an empty rate fails ``not_null_columns`` on
+  row per currency and day; an empty rate fails ``model_checks`` on
   ``stg_finance__fx_rates``, whose log names ``rate_to_reporting``.
 - negative amounts and refunds: ``int_payments_invoice_mrr.mrr_exclusion_reason``
   (``refunded``; ``no_amount`` for an amount not above 0), tested by ``accepted_values`` and
@@ -36,7 +36,7 @@ ingestion these files simply **load**, with the value kept as landed. Downstream
 - out-of-order and same-second stage changes: the event order of ``int_funnel_stage_events``
   (doc ``funnel_event_rules``: changed_at, creation first, recorded time, stage order, id);
   unit tests ``stage_events_same_second_and_unknown_label`` and
-  ``stage_spells_two_changes_in_the_same_second``; ``unique_combination_of_columns`` on
+  ``stage_spells_two_changes_in_the_same_second``; a key of ``model_checks`` on
   ``stg_crm__deal_stage_changes`` (deal_id, changed_at, stage_label).
 - a deal stage change before its deal exists: kept, flagged ``is_before_entity_created`` and
   moved to the deal's created_at (doc ``funnel_event_rules``); unit test

@@ -314,37 +314,37 @@ def test_every_planted_violation_is_named() -> None:
     assert blamed == {("unit test not beside its model", "int_deals")}
 
 
-def not_null_columns_test(model: str, columns: list[str], severity: str = "ERROR") -> dict:
+def model_checks_test(model: str, kwargs: dict[str, Any], severity: str = "ERROR") -> dict:
     return {
-        f"test.{PROJECT}.not_null_columns_{model}": {
+        f"test.{PROJECT}.model_checks_{model}": {
             "resource_type": "test",
             "package_name": PROJECT,
             "attached_node": f"model.{PROJECT}.{model}",
             "column_name": None,
-            "test_metadata": {"name": "not_null_columns", "kwargs": {"column_names": columns}},
+            "test_metadata": {"name": "model_checks", "kwargs": kwargs},
             "config": {"severity": severity},
         }
     }
 
 
-def test_the_key_may_be_not_null_through_the_models_not_null_columns_test() -> None:
+def test_the_key_may_be_tested_through_the_models_model_checks_test() -> None:
     manifest = clean_manifest()
-    for name, columns, severity in [
-        ("fct_folded_key", ["amount", "thing_id"], "ERROR"),  # passes
-        ("fct_folded_other", ["amount"], "ERROR"),  # the key is not among the columns
-        ("fct_folded_warn", ["thing_id"], "warn"),  # a warning does not make a key
+    for name, kwargs, severity in [
+        ("fct_checked_key", {"not_null": ["thing_id"], "unique": ["thing_id"]}, "ERROR"),
+        ("fct_checked_pair", {"unique": [["thing_id", "day"]]}, "ERROR"),
+        ("fct_checked_no_null", {"unique": ["thing_id"]}, "ERROR"),  # unique, nulls untested
+        ("fct_checked_other", {"not_null": ["thing_id"], "unique": ["amount"]}, "ERROR"),
+        ("fct_checked_warn", {"not_null": ["thing_id"], "unique": ["thing_id"]}, "warn"),
     ]:
         plant(manifest, model_node(name, ["marts", "sales"], [ref("int_deals")]), False)
-        keys = key_tests(name)
-        del keys[f"test.{PROJECT}.not_null_{name}_thing_id"]
-        manifest["nodes"].update(keys)
-        manifest["nodes"].update(not_null_columns_test(name, columns, severity))
+        manifest["nodes"].update(model_checks_test(name, kwargs, severity))
 
     found = named(check_manifest(manifest, PROJECT))
 
     assert found == {
-        ("model lacks primary-key tests", "fct_folded_other"),
-        ("model lacks primary-key tests", "fct_folded_warn"),
+        ("model lacks primary-key tests", "fct_checked_no_null"),
+        ("model lacks primary-key tests", "fct_checked_other"),
+        ("model lacks primary-key tests", "fct_checked_warn"),
     }
 
 

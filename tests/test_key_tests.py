@@ -1,7 +1,8 @@
-"""The key tests on hand-made rows: dbt's ``unique`` (on DuckDB through the project's
-``duckdb__test_unique``), ``unique_combination_of_columns`` and ``credits_sum_to_one``, which
-compute their answer in one cheap pass (a hash of the key, one sum per model in columns) and must
-still return exactly the failing rows of the plain group-by forms.
+"""The key tests on hand-made rows: the keys of ``model_checks`` (a single column as dbt's
+``unique``, a list as ``unique_combination_of_columns``; on DuckDB through a hash of the key
+first, the ``duplicated_keys`` macro) and ``credits_sum_to_one``, which compute their answer in
+one cheap pass (a hash of the key, one sum per model in columns) and must still return exactly
+the failing rows of the plain group-by forms.
 
 Real dbt on a real DuckDB file: the tables the tests read are written by hand, then the three
 tests run once; every expected row below is worked out from the fixture by hand.
@@ -78,10 +79,11 @@ def write_fixture(warehouse: Path) -> None:
         con.execute(
             "create table intermediate.int_attribution_touches (funnel_entity_type varchar, "
             "funnel_entity_id varchar, stage_key varchar, touch_position integer, "
-            "touchpoint_id varchar)"
+            "touchpoint_id varchar, channel varchar)"
         )
         con.executemany(
-            "insert into intermediate.int_attribution_touches values ('lead', ?, ?, ?, ?)",
+            "insert into intermediate.int_attribution_touches "
+            "values ('lead', ?, ?, ?, ?, 'organic_search')",
             TOUCHES,
         )
 
@@ -95,8 +97,8 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
             "test",
             "--select",
             "fct_attribution_credits,test_name:credits_sum_to_one",
-            "fct_attribution_credits,test_name:unique",
-            "int_attribution_touches,test_name:unique_combination_of_columns",
+            "fct_attribution_credits,test_name:model_checks",
+            "int_attribution_touches,test_name:model_checks",
         ],
         warehouse,
         tmp_path,
@@ -104,15 +106,16 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
 
     assert tested.returncode == 1, tested.stdout
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    # the touches' primary-key test, (..., touchpoint_id), holds in the fixture
-    primary_key = [r for r in results if r["unique_id"].split(".")[2].endswith("touchpoint_id")]
-    assert [r["status"] for r in primary_key] == ["pass"]
-    results = [r for r in results if r not in primary_key]
     by_test = {
-        result["unique_id"].split(".")[2].split("_fct_")[0].split("_int_")[0]: result
+        result["unique_id"].split(".")[2].split("_attribution_")[0]
+        + ("_touches" if "int_attribution_touches" in result["unique_id"] else ""): result
         for result in results
     }
-    assert sorted(by_test) == ["credits_sum_to_one", "unique", "unique_combination_of_columns"]
+    assert sorted(by_test) == [
+        "credits_sum_to_one_fct",
+        "model_checks_fct",
+        "model_checks_int_touches",
+    ]
 
     def failing_rows(test: str) -> list[tuple[object, ...]]:
         with open_read_only(warehouse) as con:
@@ -122,20 +125,36 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
                 key=repr,
             )
 
-    # unique: the one id on two rows; the null id is not a value
-    assert "hash(" in by_test["unique"]["compiled_code"]  # the project's DuckDB form ran
-    assert failing_rows("unique") == [("c_dup", 2)]
+    # the credits' id, a single-column key: the one id on two rows; the null id is not a value
+    # of the key (but fails not_null); the model outside the list fails accepted_values
+    assert "hash(" in by_test["model_checks_fct"]["compiled_code"]  # the DuckDB form ran
+    assert failing_rows("model_checks_fct") == sorted(
+        [
+            ("accepted_values", "attribution_model", "bogus", 1),
+            ("not_null", "attribution_credit_id", "null", 1),
+            ("unique", "attribution_credit_id", "c_dup", 2),
+        ],
+        key=repr,
+    )
 
-    # unique_combination_of_columns: (L1, mql, 2) twice, (null, mql, 1) twice
-    assert failing_rows("unique_combination_of_columns") == sorted(
-        [("lead", "L1", "mql", 2, 2), ("lead", None, "mql", 1, 2)], key=repr
+    # the touches' keys, lists of columns: (..., touchpoint_id) holds (each row has its own
+    # touchpoint); (..., touch_position) has (L1, mql, 2) twice and (null, mql, 1) twice, null
+    # being a value of a combination; the two null entity ids fail not_null
+    touch_position_key = "funnel_entity_type, funnel_entity_id, stage_key, touch_position"
+    assert failing_rows("model_checks_int_touches") == sorted(
+        [
+            ("not_null", "funnel_entity_id", "null", 2),
+            ("unique", touch_position_key, "lead, L1, mql, 2", 2),
+            ("unique", touch_position_key, "lead, null, mql, 1", 2),
+        ],
+        key=repr,
     )
 
     # credits_sum_to_one: L2's linear sums to 0.9; L3 lacks position_based; L1 at sql has no
     # row under any listed model, and its bogus model sums to 0.5
     credit_rows = [
         (entity, stage, model, None if credit_sum is None else float(credit_sum), problem)
-        for _, entity, stage, model, credit_sum, problem in failing_rows("credits_sum_to_one")
+        for _, entity, stage, model, credit_sum, problem in failing_rows("credits_sum_to_one_fct")
     ]
     expected = [
         ("L2", "mql", "linear", 0.9, "credits do not sum to 1"),
@@ -144,4 +163,4 @@ def test_the_key_tests_return_exactly_the_failing_rows(tmp_path: Path) -> None:
         *[("L1", "sql", model, None, "no credits under this model") for model in MODELS],
     ]
     assert sorted(credit_rows, key=repr) == sorted(expected, key=repr)
-    assert [by_test[test]["failures"] for test in sorted(by_test)] == [8, 1, 2]
+    assert [by_test[test]["failures"] for test in sorted(by_test)] == [8, 3, 3]

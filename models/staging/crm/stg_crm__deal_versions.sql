@@ -4,7 +4,7 @@
     rows and of seeds and vars (crm_stage_labels, default_source_system, the PII patterns): new
     rows change it by themselves, and a change of a seed or var rebuilds it whole (the rule
     fingerprints, orchestration/rule_fingerprints.py); a retracted file drops it (funnel
-    retract). updated_at is never null (not_null_columns), so every version has a key. A
+    retract). updated_at is never null (model_checks), so every version has a key. A
     change of this SQL or of a macro it calls rebuilds it whole the same way. On Spark a table
     (pitfall 23). -#}
 {{ config(
