@@ -846,12 +846,11 @@ def test_dirty_rows_fail_the_named_dbt_tests(dirty_build: DbtBuild) -> None:
         "select stage_label, is_stage_mapped from staging.stg_crm__deal_stage_changes "
         "order by changed_at"
     ) == [("Stage Nobody Mapped", False), ("closedwon", True)]
+    # their keys hold: model_checks of each (deal_id; deal_id, changed_at, stage_label)
     passed = {
         uid: r["status"]
         for uid, r in dirty_build.results.items()
-        if uid.startswith(
-            "test.funnel_warehouse.unique_combination_of_columns_stg_crm__deal_stage_"
-        )
-        or uid.startswith("test.funnel_warehouse.unique_stg_crm__deals_deal_id")
+        if uid.split(".")[2]
+        in ("model_checks_stg_crm__deal_stage_changes", "model_checks_stg_crm__deals")
     }
     assert len(passed) == 2 and set(passed.values()) == {"pass"}, passed
