@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -92,9 +92,17 @@ class TwoNights:
         assert materialize_everything(self.landing, self.scratch).success
 
 
+def todays_as_of_date() -> str:
+    """Today's UTC date, for FUNNEL_AS_OF_DATE: builds of one test compared with each other must
+    measure ages to the same day, even when the test runs across midnight."""
+    return datetime.now(UTC).date().isoformat()
+
+
 @pytest.fixture(scope="module")
 def two_nights(tmp_path_factory: pytest.TempPathFactory) -> TwoNights:
-    return TwoNights(tmp_path_factory.mktemp("two_nights"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUNNEL_AS_OF_DATE", todays_as_of_date())
+        return TwoNights(tmp_path_factory.mktemp("two_nights"))
 
 
 def test_a_night_built_incrementally_equals_a_build_from_scratch(two_nights: TwoNights) -> None:
@@ -221,6 +229,7 @@ def test_nights_with_a_var_change_and_a_seed_change_equal_a_full_rebuild(
     progress.addHandler(caplog.handler)
     caplog.set_level(logging.INFO, logger="funnel.progress")
     monkeypatch.delenv("FUNNEL_TOUCHPOINTS_LEAD_SYSTEM", raising=False)
+    monkeypatch.setenv("FUNNEL_AS_OF_DATE", todays_as_of_date())
     landing = tmp_path / "landing"
     generate_landing(landing, leads=200, seed=11, formats=["salesforce"])
     nightly = tmp_path / "nightly" / "warehouse" / "funnel.duckdb"

@@ -2,17 +2,16 @@
     mostly per node, about 20 ms of dbt's Python per test however small the table): its
     required columns, its keys and its columns' accepted values, instead of a not_null node per
     column, a unique or unique_combination_of_columns node per key and an accepted_values node
-    per column. Fails with one
-    row per failure: failed_check (not_null, unique or accepted_values), columns (the column or
-    key it concerns), failure ('null', the duplicated key's values, or the value outside the
-    set) and row_count (rows concerned). A check with a `where`, a `warn` severity or
-    an option (quote: false) stays a test of its own.
+    per column. Fails with one row per failure: failed_check (not_null, unique or
+    accepted_values), columns (the column or key it concerns), failure ('null', the duplicated
+    key's values, or the value outside the set) and row_count (rows concerned). A check with a
+    `where`, a `warn` severity or an option (quote: false) stays a test of its own.
 
-    - not_null: columns that are never null. Each column with nulls is also logged ("Null values in
-      <model>.<column>: n rows"), by one query that DuckDB answers from column statistics
-      when no row has a null.
-    - unique: keys, each a column (unique as dbt's own test: nulls are not compared) or a list of
-      columns or expressions (as unique_combination_of_columns: null is a value). Through
+    - not_null: columns that are never null. Each column with nulls is also logged ("Null
+      values in <model>.<column>: n rows"), by one query that DuckDB answers from column
+      statistics when no row has a null.
+    - unique: keys, each a column (unique as dbt's own test: nulls are not compared) or a list
+      of columns or expressions (as unique_combination_of_columns: null is a value). Through
       duplicated_keys, so on DuckDB through a hash of the key first.
     - accepted_values: a mapping column -> its values (compared as text; nulls pass, as dbt's
       accepted_values). -#}
