@@ -3,8 +3,9 @@
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
 loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
 stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``,
-``int_funnel_milestones``, ``int_funnel_entity_facts``) are incremental by entity
-(replace_entities). A night built that way on top of the previous warehouse must give exactly the
+``int_funnel_milestones``, ``int_funnel_entity_facts``) and the lead scoring chain
+(``int_marketing_lead_attributes``, ``int_marketing_lead_rule_matches``,
+``int_marketing_lead_points``) are incremental by entity (replace_entities). A night built that way on top of the previous warehouse must give exactly the
 marts (and staging rows) of a warehouse built from scratch from the same landing folder, also
 across nights that change a var and a seed (the rule fingerprints rebuild the incremental models
 whole); and an existing table from an older model version must fail with a clear message.
@@ -473,6 +474,110 @@ def test_attribution_models_built_by_entity_equal_a_build_from_scratch(
     assert altered == [("altered",)]  # int_attribution_touches kept an unchanged lead's rows
     assert credited == [("altered",)]  # the credits followed their changed input rows
     assert zeroed is not None and zeroed[0] > 0 and zeroed[0] == zeroed[1]  # and kept the rest
+
+
+# -- the lead scoring chain, by lead -------------------------------------------------------------
+
+#: each incremental model of the lead scoring chain and its bookkeeping column
+LEAD_SCORING = {
+    "intermediate.int_marketing_lead_attributes": "rebuilt_at",
+    "intermediate.int_marketing_lead_rule_matches": "attributes_rebuilt_at",
+    "intermediate.int_marketing_lead_points": "attributes_rebuilt_at",
+}
+ATTRIBUTES, MATCHES, POINTS = LEAD_SCORING
+
+
+def _rows_but(warehouse: Path, table: str, column: str) -> list[tuple]:
+    with open_read_only(warehouse) as con:
+        return con.execute(f"select * exclude ({column}) from {table} order by all").fetchall()
+
+
+def _by_lead(warehouse: Path, sql: str, *params: object) -> dict[str, object]:
+    """``sql`` (selecting lead_id and one value) run with ``params``, as a dict."""
+    with open_read_only(warehouse) as con:
+        return dict(con.execute(sql, list(params)).fetchall())
+
+
+def test_the_lead_scoring_chain_built_by_lead_equals_a_build_from_scratch(
+    two_nights: TwoNights,
+) -> None:
+    nightly, scratch = two_nights.nightly, two_nights.scratch
+    for table, bookkeeping in LEAD_SCORING.items():
+        assert _rows_but(nightly, table, bookkeeping) == _rows_but(scratch, table, bookkeeping)
+
+    # the night rewrote the attributes of the leads whose attributes changed, not the others
+    with open_read_only(nightly) as con:
+        stamps = con.execute(
+            f"select rebuilt_at, count(*) from {ATTRIBUTES} group by 1 order by 1"
+        ).fetchall()
+        lost = con.execute(
+            f"select touch_count, rebuilt_at from {ATTRIBUTES} where lead_id = ?",
+            [two_nights.lost_lead],
+        ).fetchone()
+    assert len(stamps) == 2, stamps  # the first night's and the second's
+    (first_stamp, kept_count), (night_stamp, rewritten_count) = stamps
+    assert 0 < rewritten_count < kept_count, stamps
+    assert lost is not None and lost[0] == 0  # its only touchpoint moved to another lead
+
+    # Nothing new: a lead whose computed attributes differ from its row here (altered by hand)
+    # is rewritten, and its matches and points follow; a lead whose attributes are unchanged
+    # keeps its matches and points (altered by hand: they stay); a lead held here that is no
+    # longer a lead leaves all three tables.
+    with open_read_write(nightly) as con:
+        kept, recomputed = (
+            r[0]
+            for r in con.execute(
+                f"select lead_id from {POINTS} where matched_rule_count > 0 "
+                "and attributes_rebuilt_at = ? order by lead_id limit 2",
+                [first_stamp],
+            ).fetchall()
+        )
+        con.execute(f"update {ATTRIBUTES} set industry = 'altered' where lead_id = ?", [recomputed])
+        for lead in (kept, recomputed):
+            con.execute(f"update {MATCHES} set points = -999 where lead_id = ?", [lead])
+            con.execute(f"update {POINTS} set lead_score = -999 where lead_id = ?", [lead])
+        for table, bookkeeping in LEAD_SCORING.items():
+            con.execute(
+                f"insert into {table} by name select 'ghost' as lead_id, "
+                f"(select max({bookkeeping}) from {table}) as {bookkeeping}"
+                + (", 'a_rule' as rule_id, 1 as points" if table == MATCHES else "")
+            )
+    run = run_dbt(
+        [
+            "run",
+            "--select",
+            "int_marketing_lead_attributes",
+            "int_marketing_lead_rule_matches",
+            "int_marketing_lead_points",
+            "lead_scores",
+        ],
+        nightly,
+        two_nights.root / "rerun_scoring",
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout
+    leads = [kept, recomputed, "ghost"]
+    among = "where lead_id in (select unnest(?))"
+    industries = _by_lead(nightly, f"select lead_id, industry from {ATTRIBUTES} {among}", leads)
+    rewritten = _by_lead(
+        nightly, f"select lead_id, rebuilt_at > ? from {ATTRIBUTES} {among}", night_stamp, leads
+    )
+    altered_matches = _by_lead(
+        nightly,
+        f"select lead_id, bool_and(points = -999) from {MATCHES} {among} group by lead_id",
+        leads,
+    )
+    scores = _by_lead(nightly, f"select lead_id, lead_score from {POINTS} {among}", leads)
+    published = _by_lead(
+        nightly, f"select lead_id, lead_score from marts.lead_scores {among}", leads
+    )
+    expected = _by_lead(scratch, f"select lead_id, lead_score from {POINTS} {among}", leads)
+    assert industries[recomputed] != "altered"  # recomputed, and written again
+    assert rewritten == {kept: False, recomputed: True}
+    assert altered_matches == {kept: True, recomputed: False}  # kept / evaluated again
+    assert scores == {kept: -999, recomputed: expected[recomputed]}
+    assert published == {kept: -999, recomputed: expected[recomputed]}  # lead_scores follows
+    assert "ghost" not in industries | altered_matches | scores  # gone from all three
 
 
 # -- the stage chain, by funnel entity ---------------------------------------------------------

@@ -364,8 +364,7 @@ finalise as (
 
     select
         {{ event_columns | join(',\n        ') }},
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
-            as rebuilt_at
+        {{ rebuilt_at_stamp() }} as rebuilt_at
 
     from cover_changed_funnel_entities
 

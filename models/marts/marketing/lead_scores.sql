@@ -13,9 +13,9 @@ int_marketing_lead_attributes as (
 
 ),
 
-int_marketing_lead_rule_matches as (
+int_marketing_lead_points as (
 
-    select * from {{ ref('int_marketing_lead_rule_matches') }}
+    select * from {{ ref('int_marketing_lead_points') }}
 
 ),
 
@@ -31,31 +31,18 @@ lead_score_bands as (
 
 ),
 
-sum_points as (
-
-    select
-        lead_id,
-        sum(points) as lead_score,
-        count(*) as matched_rule_count,
-        {{ sorted_listagg('rule_id', "', '") }} as matched_rules
-
-    from int_marketing_lead_rule_matches
-    group by lead_id
-
-),
-
 score_leads as (
 
     select
         stg_crm__leads.lead_id,
         stg_crm__leads.created_at,
-        coalesce(sum_points.lead_score, 0) as lead_score,
-        coalesce(sum_points.matched_rule_count, 0) as matched_rule_count,
-        sum_points.matched_rules
+        coalesce(int_marketing_lead_points.lead_score, 0) as lead_score,
+        coalesce(int_marketing_lead_points.matched_rule_count, 0) as matched_rule_count,
+        int_marketing_lead_points.matched_rules
 
     from stg_crm__leads
-    left join sum_points
-        on stg_crm__leads.lead_id = sum_points.lead_id
+    left join int_marketing_lead_points
+        on stg_crm__leads.lead_id = int_marketing_lead_points.lead_id
 
 ),
 
