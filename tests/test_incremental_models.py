@@ -1,14 +1,15 @@
 """Incremental models give the same warehouse as a build from scratch.
 
 ``stg_web__touchpoints`` is incremental: a night re-ranks only the touchpoints with a raw row
-loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits`` and the
+loaded since the last build; ``int_attribution_touches``, ``fct_attribution_credits``, the
 stage chain (``int_funnel_stage_events``, ``int_stage_transitions``, ``int_stage_spell_bounds``,
 ``int_funnel_milestones``, ``int_funnel_entity_facts``) and the lead scoring chain
 (``int_marketing_lead_attributes``, ``int_marketing_lead_rule_matches``,
-``int_marketing_lead_points``) are incremental by entity (replace_entities). A night built that way on top of the previous warehouse must give exactly the
-marts (and staging rows) of a warehouse built from scratch from the same landing folder, also
-across nights that change a var and a seed (the rule fingerprints rebuild the incremental models
-whole); and an existing table from an older model version must fail with a clear message.
+``int_marketing_lead_points``, ``lead_scores``) are incremental by entity (replace_entities). A
+night built that way on top of the previous warehouse must give exactly the marts (and staging
+rows) of a warehouse built from scratch from the same landing folder, also across nights that
+change a var and a seed (the rule fingerprints rebuild the incremental models whole); and an
+existing table from an older model version must fail with a clear message.
 """
 
 from __future__ import annotations
@@ -542,6 +543,20 @@ def test_the_lead_scoring_chain_built_by_lead_equals_a_build_from_scratch(
                 f"(select max({bookkeeping}) from {table}) as {bookkeeping}"
                 + (", 'a_rule' as rule_id, 1 as points" if table == MATCHES else "")
             )
+        # lead_scores compares every lead's row with its row here: an altered row is written
+        # again, a lead that is gone leaves
+        row = con.execute(
+            "select max(lead_id) from marts.lead_scores where lead_id not in (?, ?)",
+            [kept, recomputed],
+        ).fetchone()
+        assert row is not None and row[0] is not None
+        banded = row[0]
+        con.execute(
+            "update marts.lead_scores set score_band = 'by hand' where lead_id = ?", [banded]
+        )
+        con.execute(
+            "insert into marts.lead_scores by name select 'ghost' as lead_id, 1 as lead_score"
+        )
     run = run_dbt(
         [
             "run",
@@ -578,6 +593,10 @@ def test_the_lead_scoring_chain_built_by_lead_equals_a_build_from_scratch(
     assert scores == {kept: -999, recomputed: expected[recomputed]}
     assert published == {kept: -999, recomputed: expected[recomputed]}  # lead_scores follows
     assert "ghost" not in industries | altered_matches | scores  # gone from all three
+    bands_sql = f"select lead_id, score_band from marts.lead_scores {among}"
+    bands = _by_lead(nightly, bands_sql, [banded, "ghost"])
+    assert bands == _by_lead(scratch, bands_sql, [banded, "ghost"])  # written again
+    assert list(bands) == [banded]  # and the ghost is gone
 
 
 # -- the stage chain, by funnel entity ---------------------------------------------------------
