@@ -31,12 +31,7 @@ lead_scoring_rules as (
 {% if is_incremental() -%}
 find_changed_leads as (
 
-    {{ keys_of_differing_rows(
-        '(select lead_id, rebuilt_at as attributes_rebuilt_at from int_marketing_lead_attributes)'
-            ~ ' as current_versions',
-        '(select distinct lead_id, attributes_rebuilt_at from ' ~ this ~ ') as built_versions',
-        'lead_id', 'changed_lead_id',
-    ) }}
+    {{ leads_with_changed_attributes('int_marketing_lead_attributes') }}
 
 ),
 
