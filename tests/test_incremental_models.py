@@ -64,8 +64,9 @@ def _land_touchpoint_changes(landing: Path) -> str:
 
 class TwoNights:
     """One 300-lead world built as two nights (touchpoint changes and attribution changes in the
-    second) and, from the same landing folder, once from scratch. The last two tests using it
-    alter the nightly warehouse by hand (they are the file's last)."""
+    second) and, from the same landing folder, once from scratch. The tests using it run in
+    file order: each compares the tables it checks with the build from scratch first, then
+    alters the nightly warehouse by hand, only where the tests after it do not compare."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
