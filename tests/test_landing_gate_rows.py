@@ -5,6 +5,7 @@ reason and never changes another row; a date column never silently keeps a local
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,15 @@ HEADER = (
 )
 
 
-def deal(deal_id: str, created: str = "2025-01-01T00:00:00Z", close: str = "2025-02-01") -> str:
-    return f"{deal_id},L1,A1,O1,closedwon,1,EUR,{close},{created},2025-01-02T00:00:00Z,false\n"
+def deal(
+    deal_id: str,
+    created: str = "2025-01-01T00:00:00Z",
+    close: str = "2025-02-01",
+    amount: str = "1",
+) -> str:
+    return (
+        f"{deal_id},L1,A1,O1,closedwon,{amount},EUR,{close},{created},2025-01-02T00:00:00Z,false\n"
+    )
 
 
 def utc(value: str) -> datetime:
@@ -55,6 +63,40 @@ def _ingest(landing: Path, warehouse: Path, rows: list[str]):
     return result
 
 
+#: amounts the loader reads through decimal(18, 9) and those it must read through decimal(38, 9):
+#: rounding at the tenth decimal, nine digits that round up to ten, exponents, many digits
+AMOUNTS = [
+    "6000.00",
+    "+5",
+    "-0.5",
+    ".5",
+    "5.",
+    " 42.42 ",
+    "0.0000000005",
+    "-0.0000000005",
+    "1.0000000015",
+    "1.12345678901234567890123",
+    "123456789.123456789",
+    "999999999.999999999",
+    "999999999.9999999995",
+    "-999999999.9999999995",
+    "1234567890.5",
+    "00000000000001.25",
+    "2.5e-9",
+    "1E3",
+    "+89245.81576817831325e5",
+    "+3404514.78271156223101E+3",
+    "99999999999999999999999999999.123456789",
+]
+
+
+def to_decimal_38_9(value: str) -> Decimal:
+    """The oracle: Python's decimal, rounded half away from zero to nine places."""
+    with localcontext() as context:
+        context.prec = 80
+        return Decimal(value.strip()).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+
+
 def _loaded_created(warehouse: Path) -> dict[str, datetime]:
     return dict(query(warehouse, "select deal_id, created_at from raw.crm__deals"))
 
@@ -63,6 +105,14 @@ def test_every_accepted_spelling_is_read_as_python_reads_it(landing: Path, wareh
     result = _ingest(landing, warehouse, [deal(f"D{i}", v) for i, v in enumerate(GOOD)])
     assert (result.rows_loaded, result.rows_rejected) == (len(GOOD), 0)
     assert _loaded_created(warehouse) == {f"D{i}": utc(v) for i, v in enumerate(GOOD)}
+
+
+def test_every_amount_is_read_exactly_to_nine_places(landing: Path, warehouse: Path) -> None:
+    result = _ingest(landing, warehouse, [deal(f"D{i}", amount=v) for i, v in enumerate(AMOUNTS)])
+    assert (result.rows_loaded, result.rows_rejected) == (len(AMOUNTS), 0)
+    assert dict(query(warehouse, "select deal_id, amount from raw.crm__deals")) == {
+        f"D{i}": to_decimal_38_9(v) for i, v in enumerate(AMOUNTS)
+    }
 
 
 def test_lowercase_t_and_z_are_accepted(landing: Path, warehouse: Path) -> None:
