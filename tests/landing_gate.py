@@ -1,4 +1,5 @@
-"""Small helpers shared by the landing-gate tests: tiny owner files and warehouse queries."""
+"""Small helpers shared by the landing-gate tests: tiny owner files, deal rows and warehouse
+queries."""
 
 from __future__ import annotations
 
@@ -14,6 +15,26 @@ from tests.build_files import open_read_only
 
 OWNERS = ENTITY_BY_PATH["crm/owners"]
 OWNERS_HEADER = "owner_id,name,team\n"
+DEALS_HEADER = (
+    "deal_id,lead_id,account_id,owner_id,stage,amount,currency,expected_close_date,"
+    "created_at,updated_at,is_deleted\n"
+)
+
+
+def deal(
+    deal_id: str = "D1",
+    lead_id: str = "L1",
+    stage: str = "closedwon",
+    amount: str = "100.50",
+    currency: str = "EUR",
+    close: str = "2025-02-01",
+    created: str = "2025-01-01T10:00:00Z",
+    updated: str = "2025-01-02T10:00:00Z",
+) -> str:
+    """One line of a crm/deals extract with DEALS_HEADER's columns."""
+    return (
+        f"{deal_id},{lead_id},A1,O1,{stage},{amount},{currency},{close},{created},{updated},false\n"
+    )
 
 
 def owners_csv(*owner_ids: str) -> bytes:

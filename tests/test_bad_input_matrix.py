@@ -73,14 +73,12 @@ from orchestration.landing_contract import ENTITIES, ENTITY_BY_PATH
 from orchestration.settings import PROJECT_DIR
 from tests.build_files import open_read_only
 from tests.conftest import write_landed
+from tests.landing_gate import DEALS_HEADER, deal
 
 # -- tiny fixture -------------------------------------------------------------------------
 
 OWNERS = "owner_id,name,team\n"
-DEALS = (
-    "deal_id,lead_id,account_id,owner_id,stage,amount,currency,expected_close_date,"
-    "created_at,updated_at,is_deleted\n"
-)
+DEALS = DEALS_HEADER
 STAGE_CHANGES = "deal_id,stage,changed_at\n"
 STATUS_CHANGES = "lead_id,status,changed_at\n"
 LEADS = "lead_id,created_at,updated_at,email,company_domain,source,medium,campaign,owner_id\n"
@@ -93,21 +91,6 @@ SPEND = (
     "date,platform,account_id,campaign_id,campaign_name,ad_group,keyword,utm_source,"
     "utm_medium,utm_campaign,spend,currency,impressions,clicks\n"
 )
-
-
-def deal(
-    deal_id: str = "D1",
-    lead_id: str = "L1",
-    stage: str = "closedwon",
-    amount: str = "100.50",
-    currency: str = "EUR",
-    close: str = "2025-02-01",
-    created: str = "2025-01-01T10:00:00Z",
-    updated: str = "2025-01-02T10:00:00Z",
-) -> str:
-    return (
-        f"{deal_id},{lead_id},A1,O1,{stage},{amount},{currency},{close},{created},{updated},false\n"
-    )
 
 
 def invoice(

@@ -12,24 +12,9 @@ import pytest
 
 from orchestration.ingestion.ingest import ingest_entity
 from orchestration.landing_contract import ENTITY_BY_PATH
-from tests.landing_gate import land, query
+from tests.landing_gate import DEALS_HEADER, deal, land, query
 
 DEALS = ENTITY_BY_PATH["crm/deals"]
-HEADER = (
-    "deal_id,lead_id,account_id,owner_id,stage,amount,currency,expected_close_date,"
-    "created_at,updated_at,is_deleted\n"
-)
-
-
-def deal(
-    deal_id: str,
-    created: str = "2025-01-01T00:00:00Z",
-    close: str = "2025-02-01",
-    amount: str = "1",
-) -> str:
-    return (
-        f"{deal_id},L1,A1,O1,closedwon,{amount},EUR,{close},{created},2025-01-02T00:00:00Z,false\n"
-    )
 
 
 def utc(value: str) -> datetime:
@@ -56,7 +41,7 @@ GOOD = [
 
 
 def _ingest(landing: Path, warehouse: Path, rows: list[str]):
-    land(landing, "crm/deals/extract.csv", (HEADER + "".join(rows)).encode())
+    land(landing, "crm/deals/extract.csv", (DEALS_HEADER + "".join(rows)).encode())
     report = ingest_entity(warehouse, landing, DEALS)
     [result] = report.results
     assert report.accounting_problems == []
@@ -102,7 +87,7 @@ def _loaded_created(warehouse: Path) -> dict[str, datetime]:
 
 
 def test_every_accepted_spelling_is_read_as_python_reads_it(landing: Path, warehouse: Path) -> None:
-    result = _ingest(landing, warehouse, [deal(f"D{i}", v) for i, v in enumerate(GOOD)])
+    result = _ingest(landing, warehouse, [deal(f"D{i}", created=v) for i, v in enumerate(GOOD)])
     assert (result.rows_loaded, result.rows_rejected) == (len(GOOD), 0)
     assert _loaded_created(warehouse) == {f"D{i}": utc(v) for i, v in enumerate(GOOD)}
 
@@ -116,7 +101,7 @@ def test_every_amount_is_read_exactly_to_nine_places(landing: Path, warehouse: P
 
 
 def test_lowercase_t_and_z_are_accepted(landing: Path, warehouse: Path) -> None:
-    _ingest(landing, warehouse, [deal("D1", "2025-07-02t09:00:00z")])
+    _ingest(landing, warehouse, [deal("D1", created="2025-07-02t09:00:00z")])
     assert _loaded_created(warehouse) == {"D1": datetime(2025, 7, 2, 9, 0)}
 
 
@@ -141,7 +126,7 @@ def test_a_named_zone_is_rejected_on_its_row_and_moves_no_other_row(
     value: str, zone: str, landing: Path, warehouse: Path
 ) -> None:
     # the bad row first: DuckDB's ICU cast read the rows after a zone name in that zone
-    rows = [deal("BAD", value)] + [deal(f"D{i}", v) for i, v in enumerate(GOOD)]
+    rows = [deal("BAD", created=value)] + [deal(f"D{i}", created=v) for i, v in enumerate(GOOD)]
     result = _ingest(landing, warehouse, rows)
     assert (result.rows_loaded, result.rows_rejected) == (len(GOOD), 1)
     [(line, reason)] = query(warehouse, "select line, reason from raw._rejected_rows")
@@ -175,7 +160,7 @@ OTHER_BAD = [
 def test_other_non_iso_timestamps_are_rejected_per_row(
     value: str, words: str, landing: Path, warehouse: Path
 ) -> None:
-    rows = [deal("BAD", value)] + [deal(f"D{i}", v) for i, v in enumerate(GOOD)]
+    rows = [deal("BAD", created=value)] + [deal(f"D{i}", created=v) for i, v in enumerate(GOOD)]
     result = _ingest(landing, warehouse, rows)
     assert (result.rows_loaded, result.rows_rejected) == (len(GOOD), 1)
     [reason] = [r for (r,) in query(warehouse, "select reason from raw._rejected_rows")]
