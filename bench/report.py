@@ -96,6 +96,16 @@ METHODS: dict[str, str] = {
         "(union_by_name) into a table, then one SQL writes a per-lead furthest-stage fact "
         "and checkpoints"
     ),
+    "stack_floor_seconds": (
+        "bench/stack_floor.py, once per run after the first full build, in its own process: "
+        "imports_seconds (a new interpreter importing dagster and dagster_dbt, timed from "
+        "outside) + dbt_build_seconds (`dbt build`, timed from outside after a `dbt parse`, of "
+        "a generated project with that build's dbt DAG: its models as `select 1 as id` tables "
+        "through the project's table materialization, its seeds one row each, its data tests "
+        "queries returning no row; an empty DuckDB file with the build's settings, 2 dbt "
+        "threads): what any build pays whatever its data. stack_floor_ratios: it / the floor "
+        "of each scale, against the targets' limits"
+    ),
     "other_cpu_share": (
         "share of the machine's CPU time used by other processes during the build: "
         "(busy jiffies from /proc/stat - the build tree's user+system time from os.wait4) "
@@ -183,8 +193,18 @@ def floor_ratio(result: dict[str, Any], phase: str) -> float | None:
     return round(build["wall_seconds"] / floor, 2)
 
 
+def stack_floor_ratio(stack: dict[str, Any] | None, result: dict[str, Any]) -> float | None:
+    """What the stack alone costs (bench/stack_floor.py) / the floor of a scale."""
+    floor = result.get("floor", {}).get("floor_seconds")
+    if not stack or not floor:
+        return None
+    return round(stack["stack_floor_seconds"] / floor, 2)
+
+
 def evaluate(
-    scales: dict[str, dict[str, Any]], shapes: dict[str, dict[str, dict[str, Any]]] | None = None
+    scales: dict[str, dict[str, Any]],
+    shapes: dict[str, dict[str, dict[str, Any]]] | None = None,
+    stack: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The targets, judged at the largest scale measured, and the scaling between scales."""
     shapes = shapes or {}
@@ -229,6 +249,9 @@ def evaluate(
         "floor_ratios": {
             name: {phase: floor_ratio(result, phase) for phase in ("full", "night")}
             for name, result in scales.items()
+        },
+        "stack_floor_ratios": {
+            name: stack_floor_ratio(stack, result) for name, result in scales.items()
         },
         "peak_memory_gib": verdict(peak or None, TARGETS["peak_memory_gib"]),
         "time_per_10x_data": verdict(
@@ -332,14 +355,25 @@ def markdown(report: dict[str, Any]) -> str:
         "Each build against the floor of its scale (issue 17's targets are these ratios):",
         "",
     ]
+    stack = report.get("stack_floor")
     out += [
-        "| scale | floor | full build / floor | one more night / floor |",
-        "|---|---:|---:|---:|",
+        "| scale | floor | full build / floor | one more night / floor | the stack alone / floor |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name, r in scales.items():
         ratios = [floor_ratio(r, phase) for phase in ("full", "night")]
+        ratios.append(stack_floor_ratio(stack, r))
         cells = " | ".join("-" if x is None else f"{x:.1f}x" for x in ratios)
         out.append(f"| {name} | {r.get('floor', {}).get('floor_seconds', 0):.1f} s | {cells} |")
+    if stack:
+        nodes = ", ".join(f"{n} {kind}s" for kind, n in stack["nodes_by_kind"].items())
+        out += [
+            "",
+            f"The stack alone (`bench/stack_floor.py`): {stack['stack_floor_seconds']:.1f} s, "
+            f"the imports of Dagster and dagster-dbt {stack['imports_seconds']:.1f} s and "
+            f"`dbt build` of do-nothing nodes with the build's DAG ({nodes}) "
+            f"{stack['dbt_build_seconds']:.1f} s.",
+        ]
     out += same_answers_markdown(scales)
     out += engines_markdown(report)
     out += shapes_markdown(report)
@@ -365,7 +399,7 @@ def markdown(report: dict[str, Any]) -> str:
             cells.append(f"{found[model]:.1f}" if model in found else "-")
         out.append(f"| {model} | " + " | ".join(cells) + " |")
     # judged again from the figures, so a results file written by an older version still prints
-    evaluation = evaluate(report["scales"], report.get("shapes"))
+    evaluation = evaluate(report["scales"], report.get("shapes"), report.get("stack_floor"))
     out += ["", f"Targets, judged at {evaluation['judged_at_scale']}:", ""]
     out.append("| target | limit | measured | met |")
     out.append("|---|---:|---:|---|")
@@ -505,6 +539,16 @@ def summary(figures: dict[str, Any], results_path: object) -> str:
         v = evaluation[key]
         met = "not measured" if v["value"] is None else ("met" if v["met"] else "NOT met")
         out.append(f"  {key:<22} {v['value']!s:>8}  limit {v['limit']:>6}  {met}")
+    stack = figures.get("stack_floor")
+    if stack:
+        ratios = ", ".join(
+            f"{name} {ratio}x" for name, ratio in evaluation["stack_floor_ratios"].items()
+        )
+        out.append(
+            f"  the stack alone: {stack['stack_floor_seconds']:.1f} s (imports "
+            f"{stack['imports_seconds']:.1f} s, dbt build of do-nothing nodes "
+            f"{stack['dbt_build_seconds']:.1f} s) = {ratios} the floor"
+        )
     for shape, ratios in evaluation.get("shape_ratios", {}).items():
         for name, ratio in ratios.items():
             out.append(f"  {name}: full build in the {shape} shape {ratio}x the canonical one")

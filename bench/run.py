@@ -23,6 +23,10 @@ For each scale, in one invocation:
    ``identical`` or the tables that differ;
 5. **floor**: ``bench/floor.py`` in its own process: DuckDB alone reads every landed file once
    and writes a per-lead funnel fact;
+   **stack floor** (once per run, after the first full build): ``bench/stack_floor.py`` in its
+   own process: the imports of Dagster and dagster-dbt in a new interpreter, and ``dbt build``
+   of a project of do-nothing nodes with that build's DAG: what the stack costs any build
+   whatever its data;
 6. **engines** (``--engines``, default ``duckdb``): the canonical world's full build on each
    other engine (``funnel build --target postgres|spark``, PostgreSQL on a private server),
    beside DuckDB's full build (``bench/engines.py``);
@@ -70,8 +74,8 @@ from bench.measure import duckdb_config, gib, machine, run_measured, say  # noqa
 
 SCALES: dict[str, int] = {"XS": 500, "S": 10_000, "M": 100_000, "L": 1_000_000}
 DEFAULT_SEED = 42
-#: 2: the native shapes under "shapes"; 3: "same_answers" per scale, "engines"
-RESULT_VERSION = 3
+#: 2: the native shapes under "shapes"; 3: "same_answers" per scale, "engines"; 4: "stack_floor"
+RESULT_VERSION = 4
 #: the landing shapes the benchmark can build; "canonical" is the landing contract
 SHAPES = ("canonical", "salesforce")
 
@@ -217,6 +221,25 @@ def floor(landing: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
         "peak_rss_tree_gib": measured["peak_rss_tree_gib"],
         "other_cpu_share": measured["other_cpu_share"],
     }
+
+
+def stack_floor(dbt_target: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """What Python, Dagster and dbt alone cost a build (bench/stack_floor.py), once per run."""
+    folder = work / "stack_floor"
+    args = [sys.executable, str(BENCH_DIR / "stack_floor.py")]
+    args += ["--dbt-target", str(dbt_target), "--work", str(folder)]
+    say("stack floor (imports, dbt build of do-nothing nodes) ...")
+    measured = run_measured(args, env, work / "stack_floor.log")
+    if measured["exit_code"] != 0:
+        print((work / "stack_floor.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+        raise RuntimeError("the stack floor failed")
+    inner = json.loads((work / "stack_floor.log").read_text().strip().splitlines()[-1])
+    shutil.rmtree(folder, ignore_errors=True)
+    say(
+        f"stack floor: {inner['stack_floor_seconds']:.1f} s (imports "
+        f"{inner['imports_seconds']:.1f} s, dbt build {inner['dbt_build_seconds']:.1f} s)"
+    )
+    return {**inner, "other_cpu_share": measured["other_cpu_share"]}
 
 
 def build_env() -> dict[str, str]:
@@ -431,11 +454,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     native: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in shapes if s != "canonical"}
     on_engines: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in engines if e != "duckdb"}
+    stack: dict[str, Any] = {}
     for name, leads in scales:
         if "canonical" in shapes:
             results[name] = bench_scale(
                 name, leads, args.seed, cache_dir, work_root, args.keep, full_only=args.full_only
             )
+            if not stack and results[name]["full"]["succeeded"]:
+                dbt_target = work_root / f"{name}-seed{args.seed}" / "full" / "dbt_target"
+                stack = stack_floor(dbt_target, work_root, build_env())
         for engine, by_scale in on_engines.items():
             by_scale[name] = bench_engine(
                 engine, name, leads, args.seed, cache_dir, work_root, args.keep
@@ -453,9 +480,10 @@ def main(argv: list[str] | None = None) -> int:
         "duckdb_settings": duckdb_config(),
         "targets": report.TARGETS,
         "scales": results,
+        "stack_floor": stack or None,
         "shapes": native,
         "engines": report.engine_times(engines, results, on_engines),
-        "evaluation": report.evaluate(results, native),
+        "evaluation": report.evaluate(results, native, stack),
         "methods": report.METHODS,
     }
     args.results.parent.mkdir(parents=True, exist_ok=True)

@@ -111,6 +111,13 @@ def test_benchmark_at_a_small_scale_reports_every_figure(tmp_path: Path) -> None
     floor = scale["floor"]
     assert floor["floor_seconds"] >= 0 and floor["fact_rows"] > 0
     assert set(floor["entities"]) >= {"crm/leads", "crm/lead_status_changes"}
+    # the stack alone: a dbt build of do-nothing nodes with the full build's DAG, node for node
+    stack = report["stack_floor"]
+    ran = scale["full"]["nodes_by_kind"]
+    assert stack["nodes_by_kind"] == {k: ran[k]["count"] for k in ("model", "seed", "test")}
+    assert stack["imports_seconds"] > 0 and stack["dbt_build_seconds"] > 0
+    total = stack["imports_seconds"] + stack["dbt_build_seconds"]
+    assert stack["stack_floor_seconds"] == pytest.approx(total, abs=0.002)
 
     # the same world in the Salesforce shape: a full build (no night, no floor)
     native = report["shapes"]["salesforce"][SCALE]
@@ -131,6 +138,9 @@ def test_benchmark_at_a_small_scale_reports_every_figure(tmp_path: Path) -> None
         assert set(evaluation[target]) == {"value", "limit", "met"}
     for figure in ("wall_seconds", "overhead_seconds", "dbt_node_busy_seconds", "floor_seconds"):
         assert figure in report["methods"]
+    assert "stack_floor_seconds" in report["methods"]
+    stack_ratio = stack["stack_floor_seconds"] / floor["floor_seconds"]
+    assert evaluation["stack_floor_ratios"][SCALE] == pytest.approx(stack_ratio, abs=0.01)
     # issue 17: the speed targets are ratios to the floor of the same run, at the same scale
     for phase, target in (("night", "night_floor_ratio"), ("full", "full_build_floor_ratio")):
         expected = scale[phase]["wall_seconds"] / floor["floor_seconds"]
@@ -147,6 +157,7 @@ def test_benchmark_at_a_small_scale_reports_every_figure(tmp_path: Path) -> None
         check=True,
     ).stdout
     assert f"| {SCALE} | {leads:,} |" in markdown and f"| model | {SCALE} |" in markdown
+    assert "The stack alone (`bench/stack_floor.py`)" in markdown
     # the table prints the stored (3-decimal) ratio, so format that one: 0.995 stored from an
     # unrounded 0.99501 prints 0.99, where formatting the unrounded value gives 1.00
     stored = evaluation["shape_ratios"]["salesforce"][SCALE]
@@ -163,3 +174,36 @@ def test_benchmark_at_a_small_scale_reports_every_figure(tmp_path: Path) -> None
     # dbt's per-invocation target folders were moved out of the project's target/
     run_id = scale["full"]["dagster_run_id"]
     assert not list(PROJECT_DIR.glob(f"target/*-{run_id[:7]}-*"))
+
+
+def test_stack_floor_project_has_the_builds_dag_and_no_work(tmp_path: Path) -> None:
+    """The do-nothing project keeps the nodes a build ran and their refs, and nothing else."""
+    from bench.stack_floor import null_project
+
+    def node(kind: str, name: str, parents: list[str] | None = None) -> dict[str, object]:
+        return {"resource_type": kind, "name": name, "depends_on": {"nodes": parents or []}}
+
+    manifest = {
+        "nodes": {
+            "seed.p.labels": {"resource_type": "seed", "name": "labels"},
+            "model.p.stg_a": node("model", "stg_a", ["source.p.raw.a", "seed.p.labels"]),
+            "model.p.fct_b": node("model", "fct_b", ["model.p.stg_a", "model.p.skipped"]),
+            "model.p.skipped": node("model", "skipped"),
+            "test.p.check_b.1": node("test", "check_b", ["model.p.fct_b"]),
+            "test.p.of_a_source.2": node("test", "of_a_source", ["source.p.raw.a"]),
+        }
+    }
+    ran = [u for u in manifest["nodes"] if u != "model.p.skipped"] + ["exposure.p.report"]
+    counts = null_project(manifest, {"results": [{"unique_id": u} for u in ran]}, tmp_path)
+    # the test of a source alone has no model to query: left out, like the node not run
+    assert counts == {"seed": 1, "model": 2, "test": 1}
+    assert (tmp_path / "seeds" / "labels.csv").read_text() == "id\n1\n"
+    stg = (tmp_path / "models" / "stg_a.sql").read_text()
+    assert stg == "-- depends_on: {{ ref('labels') }}\nselect 1 as id\n"
+    fct = (tmp_path / "models" / "fct_b.sql").read_text()
+    assert "ref('stg_a')" in fct and "skipped" not in fct
+    [test] = (tmp_path / "data-tests").iterdir()
+    assert "from {{ ref('fct_b') }} where id is null" in test.read_text()
+    assert not (tmp_path / "models" / "skipped.sql").exists()
+    assert (tmp_path / "macros" / "materializations" / "table.sql").exists()
+    assert "threads: 2" in (tmp_path / "profiles.yml").read_text()
