@@ -198,17 +198,23 @@ def engine_figures(
 # -- one scale -------------------------------------------------------------------------------
 
 
+def run_script(
+    script: str, options: list[str], env: dict[str, str], log: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run a bench script in its own process: how it was measured, and the JSON it printed last."""
+    measured = run_measured([sys.executable, str(BENCH_DIR / script), *options], env, log)
+    if measured["exit_code"] != 0:
+        print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        raise RuntimeError(f"bench/{script} failed")
+    return measured, json.loads(log.read_text().strip().splitlines()[-1])
+
+
 def floor(landing: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
     database = work / "floor" / "floor.duckdb"
     database.parent.mkdir(parents=True, exist_ok=True)
-    args = [sys.executable, str(BENCH_DIR / "floor.py")]
-    args += ["--landing", str(landing), "--database", str(database)]
     say("  floor ...")
-    measured = run_measured(args, env, work / "floor.log")
-    if measured["exit_code"] != 0:
-        print((work / "floor.log").read_text(errors="replace")[-3000:], file=sys.stderr)
-        raise RuntimeError("the floor failed")
-    inner = json.loads((work / "floor.log").read_text().strip().splitlines()[-1])
+    options = ["--landing", str(landing), "--database", str(database)]
+    measured, inner = run_script("floor.py", options, env, work / "floor.log")
     shutil.rmtree(database.parent, ignore_errors=True)
     say(f"  floor: {inner['total_seconds']:.1f} s")
     return {
@@ -226,14 +232,9 @@ def floor(landing: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
 def stack_floor(dbt_target: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
     """What Python, Dagster and dbt alone cost a build (bench/stack_floor.py), once per run."""
     folder = work / "stack_floor"
-    args = [sys.executable, str(BENCH_DIR / "stack_floor.py")]
-    args += ["--dbt-target", str(dbt_target), "--work", str(folder)]
     say("stack floor (imports, dbt build of do-nothing nodes) ...")
-    measured = run_measured(args, env, work / "stack_floor.log")
-    if measured["exit_code"] != 0:
-        print((work / "stack_floor.log").read_text(errors="replace")[-3000:], file=sys.stderr)
-        raise RuntimeError("the stack floor failed")
-    inner = json.loads((work / "stack_floor.log").read_text().strip().splitlines()[-1])
+    options = ["--dbt-target", str(dbt_target), "--work", str(folder)]
+    measured, inner = run_script("stack_floor.py", options, env, work / "stack_floor.log")
     shutil.rmtree(folder, ignore_errors=True)
     say(
         f"stack floor: {inner['stack_floor_seconds']:.1f} s (imports "
