@@ -35,6 +35,11 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+from bench.measure import duckdb_config  # noqa: E402
+
 MATERIALIZATIONS = PROJECT_DIR / "macros" / "materializations"
 #: what a build's node kinds are called in ``run_results.json`` (exposures do not execute)
 KINDS = ("model", "seed", "test")
@@ -102,10 +107,9 @@ def null_project(manifest: dict[str, Any], run_results: dict[str, Any], out: Pat
             continue
         counts[kind] += 1
     (out / "dbt_project.yml").write_text(PROJECT_YML)
-    threads = os.environ.get("FUNNEL_DUCKDB_THREADS", "2")
-    memory_limit = os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "2500MB")
+    settings = duckdb_config()  # the build's DuckDB threads and memory limit
     (out / "profiles.yml").write_text(
-        PROFILES_YML.format(threads=threads, memory_limit=memory_limit)
+        PROFILES_YML.format(threads=settings["threads"], memory_limit=settings["memory_limit"])
     )
     return counts
 
@@ -133,7 +137,9 @@ def measure(dbt_target: Path, work: Path) -> dict[str, Any]:
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    dbt = str(Path(sys.executable).parent / "dbt")
+    # the build's dbt (orchestration.dbt_project.dbt_executable, whose module imports Dagster)
+    packaged = Path(sys.executable).parent / "dbt"
+    dbt = str(packaged) if packaged.exists() else "dbt"
     imports = timed([sys.executable, "-c", "import dagster, dagster_dbt"], env, project)
     timed([dbt, "parse", "--quiet"], env, project)
     build = timed([dbt, "build", "--quiet"], env, project)
