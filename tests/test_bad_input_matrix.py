@@ -73,12 +73,12 @@ from orchestration.landing_contract import ENTITIES, ENTITY_BY_PATH
 from orchestration.settings import PROJECT_DIR
 from tests.build_files import open_read_only
 from tests.conftest import write_landed
-from tests.landing_gate import DEALS_HEADER, deal
+from tests.landing_gate import DEALS_HEADER as DEALS
+from tests.landing_gate import deal
 
 # -- tiny fixture -------------------------------------------------------------------------
 
 OWNERS = "owner_id,name,team\n"
-DEALS = DEALS_HEADER
 STAGE_CHANGES = "deal_id,stage,changed_at\n"
 STATUS_CHANGES = "lead_id,status,changed_at\n"
 LEADS = "lead_id,created_at,updated_at,email,company_domain,source,medium,campaign,owner_id\n"
